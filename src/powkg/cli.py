@@ -1,0 +1,263 @@
+"""The ``powkg`` command: parse, call one core function, print, exit.
+
+Exit codes: 0 ran and found nothing wrong; 1 ran and found violations (or inputs it could not keep);
+2 could not run (a bad setting, a malformed query, a store that cannot be opened).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import PowkgError
+from .facts import FactsReader
+from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
+from .model import IngestOutcome, Report
+from .pipeline import Project, build, ingest, reason, validate_store
+from .queries import load_queries, resolve
+from .settings import SECRET_SETTINGS, SETTINGS, Settings, load_settings
+from .store import QueryResult, Store, open_store
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        settings = load_settings({s.name: getattr(args, s.name, None) for s in SETTINGS})
+        return int(args.run(args, settings))
+    except PowkgError as exc:
+        print(f"powkg: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("powkg: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="powkg", description="A knowledge graph of the prisoner-of-war exchanges between Ukraine and Russia.")
+    parser.add_argument("--version", action="version", version=f"powkg {__version__}")
+    for setting in SETTINGS:
+        if setting.name not in SECRET_SETTINGS:
+            parser.add_argument(setting.flag, dest=setting.name, metavar=setting.name.upper(),
+                                help=f"{setting.help} (env {setting.env})")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, run: Any, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(run=run, command=name)
+        return sub
+
+    sub = command("build", cmd_build, "Ingest articles (files or folders), reason, and validate the whole graph")
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sub.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
+    sub = command("ingest", cmd_ingest, "Extract, check and store articles; each article's graph is replaced whole")
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    command("reason", cmd_reason, "Recompute the inferred graph (OWL 2 RL) from the ontology and the facts")
+    sub = command("validate", cmd_validate, "Validate the whole graph with the SHACL shapes; exit 1 on violations")
+    sub.add_argument("-o", "--output", type=Path, default=Path("validation-report.ttl"),
+                     help="where to write the SHACL report as Turtle ('-' for standard output)")
+    sub = command("query", cmd_query, "Run a curated query by name, or a .rq file")
+    sub.add_argument("query", nargs="?", help="a curated query's name or a .rq file (omit to list them)")
+    sub.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE")
+    sub.add_argument("-f", "--format", default="table",
+                     help="table (for people), " + ", ".join(f.name for f in RESULT_FORMATS + RDF_FORMATS))
+    sub = command("export", cmd_export, "Write the graph as Turtle, N-Triples, TriG or JSON-LD")
+    sub.add_argument("-f", "--format", default="turtle", help=", ".join(f.name for f in RDF_FORMATS))
+    sub.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    sub.add_argument("--ontology", action="store_true", help="include the ontology and vocabulary")
+    sub.add_argument("--inferred", action="store_true", help="include the inferred triples")
+    sub = command("facts", cmd_facts, "Print the graph's exchanges as JSON (the schema of the gold files)")
+    sub.add_argument("--by-article", action="store_true", help="one entry per article, from its own graph")
+    sub.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    return parser
+
+
+@contextmanager
+def opened(settings: Settings):  # type: ignore[no-untyped-def]
+    store = open_store(settings.store)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+# -- commands -----------------------------------------------------------------------------------
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    project = Project.load(settings)
+    with opened(settings) as store:
+        result = build(args.paths, store, project, progress=print_outcome)
+        print_ingest_summary(result.outcomes, store)
+        print(f"reasoning: {result.inferred} inferred triples")
+        print_report(result.report)
+        if args.report:
+            args.report.write_text(result.report.turtle, encoding="utf-8")
+            print(f"SHACL report written to {args.report}")
+        print(f"store: {settings.store}")
+    kept = all(o.status in ("stored", "unchanged") for o in result.outcomes)
+    return EXIT_OK if result.report.conforms and kept else EXIT_FOUND
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    project = Project.load(settings)
+    with opened(settings) as store:
+        outcomes = ingest(args.paths, store, project, progress=print_outcome)
+        print_ingest_summary(outcomes, store)
+    return EXIT_OK if all(o.status in ("stored", "unchanged") for o in outcomes) else EXIT_FOUND
+
+
+def cmd_reason(args: argparse.Namespace, settings: Settings) -> int:
+    project = Project.load(settings)
+    with opened(settings) as store:
+        print(f"reasoning: {reason(store, project)} inferred triples")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    project = Project.load(settings)
+    with opened(settings) as store:
+        report = validate_store(store, project)
+    if str(args.output) == "-":
+        sys.stdout.write(report.turtle)
+        print_report(report, out=sys.stderr)
+    else:
+        args.output.write_text(report.turtle, encoding="utf-8")
+        print_report(report)
+        print(f"SHACL report written to {args.output}")
+    return EXIT_OK if report.conforms else EXIT_FOUND
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.query:
+        for name, curated in load_queries(settings.queries_dir).items():
+            params = " ".join(f"{p.name}={p.type}{'' if p.required else '?'}" for p in curated.parameters)
+            print(f"{name:28} {curated.title}" + (f"  [{params}]" if params else ""))
+        return EXIT_OK
+    curated = resolve(args.query, settings.queries_dir)
+    values = dict(_pair(p) for p in args.param)
+    sparql = curated.bind(values)
+    with opened(settings) as store:
+        if args.format == "table":
+            print_table(store.query(sparql))
+        else:
+            fmt = _answer_format(args.format)
+            _, body = store.query_to(sparql, fmt)
+            sys.stdout.buffer.write(body)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    project = Project.load(settings)
+    fmt = rdf_format(args.format)
+    with opened(settings) as store:
+        graphs = [g for g in store.graph_names() if project.iris.is_article_graph(g)]
+        if args.ontology:
+            graphs.insert(0, project.iris.ontology_graph)
+        if args.inferred:
+            graphs.append(project.iris.inferred_graph)
+        if args.output:
+            with args.output.open("wb") as out:
+                store.export(out, fmt, graphs)
+            print(f"{len(graphs)} graphs written to {args.output} as {fmt.name}", file=sys.stderr)
+        else:
+            store.export(sys.stdout.buffer, fmt, graphs)
+    return EXIT_OK
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    iris = Project.load(settings).iris
+    with opened(settings) as store:
+        reader = FactsReader(store, iris)
+        data = reader.article_facts() if args.by_article else reader.exchange_facts()
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# -- printing -----------------------------------------------------------------------------------
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise PowkgError(f"--param {text!r}: expected NAME=VALUE")
+    return name, value
+
+
+def _answer_format(name: str):  # type: ignore[no-untyped-def]
+    try:
+        return result_format(name)
+    except PowkgError:
+        return rdf_format(name)
+
+
+def print_outcome(outcome: IngestOutcome) -> None:
+    line = f"{outcome.status:12} {outcome.source}"
+    if outcome.status in ("stored", "quarantined"):
+        line += f"  ({outcome.exchanges} exchanges, {outcome.triples} triples)"
+    if outcome.reason:
+        line += f"  -- {outcome.reason}"
+    print(line, file=sys.stderr)
+
+
+def print_ingest_summary(outcomes: Sequence[IngestOutcome], store: Store) -> None:
+    by_status: dict[str, int] = {}
+    for outcome in outcomes:
+        by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) or "nothing"
+    exchanges = sum(o.exchanges for o in outcomes if o.status == "stored")
+    print(f"articles: {len(outcomes)} read: {counts}; {exchanges} exchange reports stored")
+
+
+def print_report(report: Report, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    verdict = "conforms" if report.conforms else "does NOT conform"
+    print(f"validation: {verdict}: {report.count('Violation')} violations, {report.count('Warning')} warnings, "
+          f"{report.count('Info')} notes", file=out)
+    for r in report.results:
+        sources = f"  [{', '.join(r.articles)}]" if r.articles else ""
+        print(f"  {r.severity:9} {r.focus_node}\n            {r.message}{sources}", file=out)
+
+
+def print_table(result: QueryResult) -> None:
+    if result.kind == "ask":
+        print("yes" if result.boolean else "no")
+        return
+    if result.kind == "graph":
+        assert result.graph is not None
+        sys.stdout.write(result.graph.serialize(format="turtle"))
+        return
+    columns = list(result.variables)
+    rows = [[_cell(row.get(c)) for c in columns] for row in result.rows]
+    widths = [min(60, max([len(c)] + [len(r[i]) for r in rows])) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
+    print(f"({len(rows)} rows)")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    for prefix, namespace in (("id:", "https://w3id.org/powkg/id/"), ("pow:", "https://w3id.org/powkg/ontology#")):
+        if text.startswith(namespace):
+            return prefix + text[len(namespace):]
+    return text
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

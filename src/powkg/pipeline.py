@@ -1,0 +1,213 @@
+"""The only place where stages are composed (DESIGN.md, "The flow of data").
+
+    read -> extract -> map -> check -> store -> reason -> validate
+
+One broken file never stops the rest: each input ends as an ``IngestOutcome`` (stored, unchanged,
+quarantined with its report, or refused with its reason), and what cannot be kept as fact is kept in a
+quarantine graph with the reason, outside every query's default graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from . import __version__
+from .errors import PowkgError
+from .extraction import extract_facts
+from .iris import DCTERMS, RDF, RDFS, Iris
+from .mapping import to_graph
+from .model import Article, IngestOutcome, Report
+from .reading import read_articles
+from .reasoning import infer
+from .settings import Settings
+from .store import Store
+from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes, merge, validate
+from .vocabulary import Gazetteer, gazetteer_from_graph, load_ontology
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+
+Progress = Callable[[IngestOutcome], None]
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the stages need, loaded once: settings, IRIs, ontology with vocabulary, gazetteer, shapes."""
+
+    settings: Settings
+    iris: Iris
+    ontology: Graph
+    gazetteer: Gazetteer
+    article_shapes: Graph
+    graph_shapes: Graph
+
+    @classmethod
+    def load(cls, settings: Settings) -> Project:
+        iris = Iris(settings.base_iri)
+        ontology = load_ontology(settings.ontology_dir)
+        return cls(settings=settings, iris=iris, ontology=ontology,
+                   gazetteer=gazetteer_from_graph(ontology, iris),
+                   article_shapes=load_shapes(settings.shapes_dir, ARTICLE_SHAPES),
+                   graph_shapes=load_shapes(settings.shapes_dir, GRAPH_SHAPES))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outcomes: tuple[IngestOutcome, ...]
+    inferred: int
+    report: Report
+
+
+# -- inputs -------------------------------------------------------------------------------------
+def article_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and the article files inside the folders named, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            yield path
+
+
+# -- ingest -------------------------------------------------------------------------------------
+def ensure_ontology(store: Store, project: Project) -> None:
+    """Load the ontology and vocabulary into their graph when the store lacks them or they changed."""
+    name = project.iris.ontology_graph
+    if len(store.graph(name)) != len(project.ontology):
+        store.replace_graph(name, project.ontology)
+
+
+def ingest(paths: Iterable[Path], store: Store, project: Project,
+           progress: Progress | None = None) -> list[IngestOutcome]:
+    ensure_ontology(store, project)
+    outcomes = []
+    for path in article_files(paths):
+        for outcome in ingest_file(path, store, project):
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    return outcomes
+
+
+def ingest_file(path: Path, store: Store, project: Project) -> Iterator[IngestOutcome]:
+    try:
+        articles = list(read_articles(path, max_bytes=project.settings.max_article_bytes))
+    except PowkgError as exc:
+        yield refuse(str(path), str(exc), store, project)
+        return
+    for article in articles:
+        yield ingest_article(article, store, project)
+
+
+def ingest_article(article: Article, store: Store, project: Project) -> IngestOutcome:
+    """Extract, map, check and store one article; its graph is replaced in one transaction."""
+    iris = project.iris
+    graph_name = iris.article_graph(article.digest)
+    if _already_stored(store, graph_name, project):
+        return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name, status="unchanged")
+    try:
+        facts = extract_facts(article, project.gazetteer)
+        graph = to_graph(facts, article, gazetteer=project.gazetteer, iris=iris)
+    # The per-article boundary: a fault in extraction must cost this article only, and leave a trace.
+    except Exception as exc:  # noqa: BLE001
+        return refuse(article.source, f"extraction failed: {type(exc).__name__}: {exc}", store, project,
+                      article=article)
+    report = check(graph, project)
+    stale = _other_versions(store, article, graph_name, project)
+    if not report.conforms:
+        quarantined = Graph()
+        quarantined += graph
+        quarantined.parse(data=report.turtle, format="turtle")
+        store.replace_graph(iris.quarantine_graph(article.digest), quarantined)
+        store.drop_graph(graph_name)
+        return IngestOutcome(source=article.source, article_id=article.id,
+                             graph=iris.quarantine_graph(article.digest), status="quarantined",
+                             exchanges=len(facts.exchanges), triples=len(graph),
+                             reason=f"{report.violations} violation(s) of the article shapes", report=report)
+    store.replace_graph(graph_name, graph)
+    for name in stale:
+        store.drop_graph(name)
+    store.drop_graph(iris.quarantine_graph(article.digest))
+    warnings = tuple(f"{r.severity}: {r.message}" for r in report.results)
+    return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name,
+                         exchanges=len(facts.exchanges), triples=len(graph), report=report, warnings=warnings)
+
+
+def check(graph: Graph, project: Project) -> Report:
+    """SHACL on one article's graph alone (with the ontology and vocabulary beside it)."""
+    data = Graph()
+    data += project.ontology
+    data += graph
+    return validate(data, project.article_shapes, iris=project.iris)
+
+
+def refuse(source: str, reason: str, store: Store, project: Project, *,
+           article: Article | None = None) -> IngestOutcome:
+    """Keep a record of an input that could not become facts, with its reason, in quarantine."""
+    digest = article.digest if article else hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    name = project.iris.quarantine_graph(digest)
+    record = Graph()
+    node = URIRef(name)
+    record.add((node, RDF.type, project.iris.pow.QuarantinedInput))
+    record.add((node, DCTERMS.source, Literal(source)))
+    record.add((node, RDFS.comment, Literal(reason)))
+    store.replace_graph(name, record)
+    return IngestOutcome(source=source, article_id=article.id if article else None, graph=name,
+                         status="refused", reason=reason)
+
+
+def _already_stored(store: Store, graph_name: str, project: Project) -> bool:
+    pow_ns = project.iris.pow
+    answer = store.query(f'ASK {{ GRAPH <{graph_name}> {{ ?g <{pow_ns.extractorVersion}> "{__version__}" }} }}')
+    return bool(answer.boolean)
+
+
+def _other_versions(store: Store, article: Article, graph_name: str, project: Project) -> list[str]:
+    """Graphs of earlier versions of the same source: a corrected article replaces what it said before."""
+    pow_ns = project.iris.pow
+    source = article.source.replace("\\", "\\\\").replace('"', '\\"')
+    answer = store.query(
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{pow_ns.Article}> ; <{DCTERMS.source}> "{source}" }} }}')
+    return [str(row["g"]) for row in answer.rows if str(row["g"]) != graph_name]
+
+
+# -- reason and validate ------------------------------------------------------------------------
+def article_graph_names(store: Store, project: Project) -> list[str]:
+    return [g for g in store.graph_names() if project.iris.is_article_graph(g)]
+
+
+def asserted(store: Store, project: Project) -> Graph:
+    """The union of every article graph (without the ontology and without inferred triples)."""
+    union = Graph()
+    for name in article_graph_names(store, project):
+        union += store.graph(name)
+    return union
+
+
+def reason(store: Store, project: Project) -> int:
+    """Recompute the inferred graph from the ontology and every article graph; the number of triples."""
+    inferred = infer(asserted(store, project), project.ontology)
+    store.replace_graph(project.iris.inferred_graph, inferred)
+    return len(inferred)
+
+
+def validate_store(store: Store, project: Project) -> Report:
+    """Whole-graph validation: each article graph on its own, then the union for cross-article checks."""
+    reports = [check(store.graph(name), project) for name in article_graph_names(store, project)]
+    union = Graph()
+    union += project.ontology
+    union += asserted(store, project)
+    reports.append(validate(union, project.graph_shapes, iris=project.iris))
+    return merge(reports)
+
+
+def build(paths: Iterable[Path], store: Store, project: Project,
+          progress: Progress | None = None) -> BuildResult:
+    outcomes = ingest(paths, store, project, progress)
+    inferred = reason(store, project)
+    return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=validate_store(store, project))

@@ -1,0 +1,108 @@
+"""The store contract, run against every store implementation."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from powkg.errors import ConfigError, QueryError
+from powkg.formats import rdf_format, result_format
+from powkg.store import open_store
+
+EX = "https://example.org/"
+G1, G2, QUARANTINE = EX + "graph/article/one", EX + "graph/article/two", EX + "graph/quarantine/bad"
+
+
+def triples(*values: int) -> Graph:
+    graph = Graph()
+    for v in values:
+        graph.add((URIRef(EX + "exchange"), URIRef(EX + "total"), Literal(v)))
+    return graph
+
+
+def totals(store) -> list[int]:
+    answer = store.query(f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }} ORDER BY ?v")
+    return [int(row["v"]) for row in answer.rows]
+
+
+def test_replace_graph_replaces_whole_graph(store):
+    store.replace_graph(G1, triples(1, 2))
+    store.replace_graph(G1, triples(3))
+    assert totals(store) == [3]
+    assert store.graph_names() == [G1]
+
+
+def test_replacing_with_the_same_graph_changes_nothing(store):
+    store.replace_graph(G1, triples(1, 2))
+    before = sorted(store.graph(G1))
+    store.replace_graph(G1, triples(1, 2))
+    assert sorted(store.graph(G1)) == before
+
+
+def test_default_graph_is_the_union_without_quarantine(store):
+    store.replace_graph(G1, triples(1))
+    store.replace_graph(G2, triples(2))
+    store.replace_graph(QUARANTINE, triples(99))
+    assert totals(store) == [1, 2]
+    assert store.query(f"ASK {{ GRAPH <{QUARANTINE}> {{ ?s ?p ?o }} }}").boolean is False
+
+
+def test_query_restricted_to_given_graphs(store):
+    store.replace_graph(G1, triples(1))
+    store.replace_graph(G2, triples(2))
+    answer = store.query(f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }}", default_graphs=[G2])
+    assert [int(r["v"]) for r in answer.rows] == [2]
+
+
+def test_drop_graph(store):
+    store.replace_graph(G1, triples(1))
+    store.drop_graph(G1)
+    assert store.graph_names() == []
+    store.drop_graph(G1)  # dropping what is not there is not an error
+
+
+def test_malformed_query_raises_query_error_with_parser_message(store):
+    with pytest.raises(QueryError, match="malformed SPARQL query"):
+        store.query("SELECT ?x WHERE { ?x ")
+
+
+def test_query_to_serialises_each_result_format(store):
+    store.replace_graph(G1, triples(7))
+    for name, needle in (("json", b'"value":"7"'), ("csv", b"7"), ("tsv", b"7"), ("xml", b">7<")):
+        kind, body = store.query_to(f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }}", result_format(name))
+        assert kind == "select"
+        assert needle in body.replace(b" ", b""), name
+
+
+def test_construct_serialises_as_turtle(store):
+    store.replace_graph(G1, triples(7))
+    kind, body = store.query_to("CONSTRUCT WHERE { ?s ?p ?o }", rdf_format("turtle"))
+    assert kind == "graph"
+    parsed = Graph().parse(data=body, format="turtle")
+    assert len(parsed) == 1
+
+
+def test_export_dataset_keeps_graphs_apart(store):
+    store.replace_graph(G1, triples(1))
+    store.replace_graph(G2, triples(2))
+    out = io.BytesIO()
+    store.export(out, rdf_format("trig"), [G1, G2])
+    text = out.getvalue().decode()
+    assert f"<{G1}>" in text and f"<{G2}>" in text
+
+
+def test_disk_store_persists(tmp_path):
+    path = tmp_path / "persist"
+    first = open_store(f"oxigraph:{path}")
+    first.replace_graph(G1, triples(5))
+    first.close()
+    second = open_store(f"oxigraph:{path}")
+    assert totals(second) == [5]
+    second.close()
+
+
+def test_unknown_descriptor_names_the_choices():
+    with pytest.raises(ConfigError, match="oxigraph:PATH or memory:"):
+        open_store("postgres://nowhere")
