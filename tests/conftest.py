@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from powkg.settings import load_settings
 from powkg.store import open_store
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
-CORPUS = SHARED / "corpus"
-SAMPLE = REPO / "data" / "sample"
+from paths import CORPUS, REPO, SAMPLE, SEEDS, SHARED  # noqa: F401  (re-exported for tests)
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +22,39 @@ def project(settings):
     return Project.load(settings)
 
 
-@pytest.fixture(params=["memory", "disk"])
+STORE_KINDS = ["memory", "disk", "oxigraph-server", "virtuoso"]
+SERVER_FIXTURES = {"oxigraph-server": "oxigraph_server", "virtuoso": "virtuoso_server"}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server on a free loopback port, for the whole session."""
+    from servers import OxigraphServer
+
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph-server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso 7 on free loopback ports, for the whole session (skipped only if not installed)."""
+    from servers import NO_VIRTUOSO, VIRTUOSO, VirtuosoServer
+
+    if VIRTUOSO is None:
+        pytest.skip(NO_VIRTUOSO)
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path):
-    """Every embedded store variant; the remote stores join this list when they exist."""
-    descriptor = "memory:" if request.param == "memory" else f"oxigraph:{tmp_path / 'store'}"
-    opened = open_store(descriptor)
+    """Every store: embedded in memory and on disk, an Oxigraph server and a Virtuoso (emptied first)."""
+    if request.param in SERVER_FIXTURES:
+        server = request.getfixturevalue(SERVER_FIXTURES[request.param])
+        server.clear()
+        opened = server.open()
+    else:
+        descriptor = "memory:" if request.param == "memory" else f"oxigraph:{tmp_path / 'store'}"
+        opened = open_store(descriptor)
     yield opened
     opened.close()

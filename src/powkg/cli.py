@@ -11,11 +11,15 @@ import json
 import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+import yaml
+
 from . import __version__
 from .errors import PowkgError
+from .evaluation import evaluate, format_table
 from .facts import FactsReader
 from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
 from .model import IngestOutcome, Report
@@ -81,6 +85,12 @@ def make_parser() -> argparse.ArgumentParser:
     sub = command("facts", cmd_facts, "Print the graph's exchanges as JSON (the schema of the gold files)")
     sub.add_argument("--by-article", action="store_true", help="one entry per article, from its own graph")
     sub.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    sub = command("eval", cmd_eval, "Build a graph from articles in memory and measure its facts against a gold file")
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sub.add_argument("--gold", type=Path, required=True, help="gold YAML in the schema of data/sample-gold.yaml")
+    sub.add_argument("--json", action="store_true", help="print the scores as JSON")
+    sub.add_argument("--fail-under", type=float, metavar="F1",
+                     help="exit 1 when any field's F1 is below this")
     return parser
 
 
@@ -185,6 +195,28 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    # Always a fresh in-memory store: measuring must neither read nor change the user's graph.
+    settings = replace(settings, store="memory:")
+    project = Project.load(settings)
+    gold = yaml.safe_load(args.gold.read_text(encoding="utf-8"))
+    with opened(settings) as store:
+        outcomes = ingest(args.paths, store, project)
+        predicted = FactsReader(store, project.iris).article_facts()
+    result = evaluate(predicted, gold)
+    result.errors.extend(f"{o.source}: {o.status}: {o.reason}" for o in outcomes
+                         if o.status not in ("stored", "unchanged"))
+    print(json.dumps(result.as_json(), indent=2) if args.json else format_table(result))
+    if args.fail_under is not None:
+        low = [name for name, score in result.fields.items()
+               if score.f1 is not None and score.f1 < args.fail_under]
+        if low or result.errors:
+            print(f"below {args.fail_under}: {', '.join(low) or 'none'}; errors: {len(result.errors)}",
+                  file=sys.stderr)
+            return EXIT_FOUND
     return EXIT_OK
 
 

@@ -190,8 +190,10 @@ class FactsReader:
                 if bound not in facts[exchange]["counts_are_lower_bounds"]:
                     facts[exchange]["counts_are_lower_bounds"].append(bound)
             counts[(exchange, field, key)][_py(row["value"])].add(str(row["article"]))
-            if "parent" in row and str(row["parent"]) in keys:
-                parents[exchange].add(f"{keys[cohort]} in {keys[str(row['parent'])]}")
+            parent = keys.get(str(row.get("parent")))
+            # A place inside a place is already told by location_counts; the gold schema nests groups.
+            if parent and not (keys[cohort].startswith("location:") and parent.startswith("location:")):
+                parents[exchange].add(f"{keys[cohort]} in {parent}")
         for (exchange, field, key), by_value in counts.items():
             value = _one_or_conflict(by_value)
             if field in ("women", "men"):

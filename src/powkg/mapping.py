@@ -178,7 +178,7 @@ class _Builder:
             self.add(node, RDF.type, p.OtherCount)
             self.add(node, p.countKey, key)
             self.add(iri, p.otherCount, node)
-            self.state(node, p.minCount if stated.lower_bound else p.count, stated)
+            self.state(node, p.minCount if stated.lower_bound else p["count"], stated)
 
     def exchange_label(self, ex: Exchange) -> str:
         if ex.date:
@@ -202,7 +202,7 @@ class _Builder:
             term = self.gazetteer.terms.get(key)
             labels.append(term.label if term else key)
         self.add(iri, RDFS.label, ", ".join(labels))
-        self.state(iri, p.minCount if cohort.count.lower_bound else p.count, cohort.count)
+        self.state(iri, p.minCount if cohort.count.lower_bound else p["count"], cohort.count)
         if cohort.part_of is not None and 0 <= cohort.part_of < len(siblings) and siblings[cohort.part_of] != iri:
             self.state(iri, p.partOf, Stated(True, cohort.count.evidence), siblings[cohort.part_of])
 
@@ -218,7 +218,7 @@ class _Builder:
         if since:
             self.add(iri, p.since, since)
         self.add(iri, RDFS.label, f"{total.count.value} ({total.measure}): {total.scope}")
-        self.state(iri, p.minCount if total.count.lower_bound else p.count, total.count)
+        self.state(iri, p.minCount if total.count.lower_bound else p["count"], total.count)
         if total.count.qualifier:
             self.add(iri, p.qualifier, total.count.qualifier)
         if total.count.evidence.attributed_to:

@@ -36,8 +36,10 @@ def closure(asserted: Graph, ontology: Graph) -> Graph:
         work.add(triple)
     for triple in asserted:
         work.add(triple)
+    # improved_datatypes=False: owlrl's own lexical converters reject valid xsd:gMonthDay ("--01-31")
+    # and are installed process-wide while it runs.
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
-                           datatype_axioms=False).expand(work)
+                           datatype_axioms=False, improved_datatypes=False).expand(work)
     return work
 
 

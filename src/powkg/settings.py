@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +77,20 @@ SETTINGS: tuple[Setting, ...] = (
             "(environment only: never put a secret on a command line)"),
     Setting("cors_origins", "POWKG_CORS_ORIGINS", lambda: ("*",), _origins,
             "Comma-separated origins allowed to call the HTTP API from a browser"),
+    Setting("store_timeout", "POWKG_STORE_TIMEOUT", lambda: 60.0, _positive_float,
+            "Seconds powkg waits for a remote SPARQL store to answer one request"),
+    Setting("store_user", "POWKG_STORE_USER", lambda: "", str,
+            "User name for a remote SPARQL store that asks for HTTP basic or digest authentication "
+            "(environment only)"),
+    Setting("store_password", "POWKG_STORE_PASSWORD", lambda: "", str,
+            "Password for POWKG_STORE_USER (environment only: never put a secret on a command line)"),
+    Setting("store_token", "POWKG_STORE_TOKEN", lambda: "", str,
+            "Bearer token for a remote SPARQL store, instead of a user and password "
+            "(environment only: never put a secret on a command line)"),
 )
 
-SECRET_SETTINGS = frozenset({"update_token"})
+# Read from the environment only, never from a flag: a command line is visible to every user of the machine.
+SECRET_SETTINGS = frozenset({"update_token", "store_user", "store_password", "store_token"})
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,10 @@ class Settings:
     max_body_bytes: int
     update_token: str
     cors_origins: tuple[str, ...]
+    store_timeout: float
+    store_user: str
+    store_password: str = field(repr=False)     # secrets stay out of reprs and tracebacks
+    store_token: str = field(repr=False)
 
     @property
     def home_path(self) -> Path:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -13,7 +14,7 @@ from ..errors import QueryError, StoreError
 from ..formats import PREFIXES, Format
 from ..iris import QUARANTINE_MARK
 from . import QueryResult
-from .terms import to_oxigraph, to_rdflib
+from .terms import answer_to_result, serialise_answer, to_oxigraph, to_rdflib
 
 
 class OxigraphStore:
@@ -29,6 +30,7 @@ class OxigraphStore:
                 self._store = ox.Store(path)
         except OSError as exc:
             raise StoreError(f"cannot open the embedded store at {path}: {exc}") from exc
+        self._quarantined: bool | None = None   # whether a quarantine graph exists; None: not known yet
 
     # -- writing --------------------------------------------------------------------------------
     def replace_graph(self, name: str, graph: Graph) -> None:
@@ -38,14 +40,40 @@ class OxigraphStore:
         # One SPARQL Update is one transaction: DROP and INSERT DATA commit together or not at all.
         body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
         triples = body.replace(f" <{name}> .\n", " .\n")
+        self._quarantined = None   # a new graph may be a quarantine graph
         update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}}} }}"
         try:
             self._store.update(update)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.descriptor}: could not replace graph <{name}>: {exc}") from exc
 
+    def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
+        """Replace the named graph ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes).
+
+        Not one transaction: pyoxigraph's bulk loader writes as it reads, so readers may see part of
+        the graph while it loads, and a failure leaves part of it; loading again replaces it whole.
+        """
+        target = ox.NamedNode(name)
+        self._quarantined = None
+        try:
+            self._store.update(f"DROP SILENT GRAPH <{name}>")
+            self._store.bulk_load(_ChunkReader(ntriples), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.descriptor}: could not load graph <{name}>: {exc}") from exc
+
     def drop_graph(self, name: str) -> None:
         self._store.update(f"DROP SILENT GRAPH <{name}>")
+        self._quarantined = None
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update in one transaction; QueryError carries the parser's message."""
+        self._quarantined = None
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL update: {exc}") from None
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"the update could not be applied: {exc}") from None
 
     # -- reading --------------------------------------------------------------------------------
     def graph_names(self) -> list[str]:
@@ -62,41 +90,58 @@ class OxigraphStore:
             g for g in self.graph_names() if QUARANTINE_MARK not in g]
         return [ox.NamedNode(g) for g in names]
 
-    def _run(self, sparql: str, default_graphs: Sequence[str] | None):  # type: ignore[no-untyped-def]
-        served = self._served(default_graphs)
+    def _has_quarantine(self) -> bool:
+        if self._quarantined is None:
+            self._quarantined = any(QUARANTINE_MARK in g.value for g in self._store.named_graphs()
+                                    if isinstance(g, ox.NamedNode))
+        return self._quarantined
+
+    def _dataset(self, default_graphs: Sequence[str] | None,
+                 named_graphs: Sequence[str] | None) -> dict[str, Any]:
+        """pyoxigraph's dataset options. Without quarantine graphs the default graph is the store's
+        union (one index scan per pattern); a list of graphs costs one scan per graph and pattern."""
+        if default_graphs is None and named_graphs is None:
+            if not self._has_quarantine():
+                return {"use_default_graph_as_union": True}
+            served = self._served(None)
+            return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}
+        if named_graphs is None:
+            served = self._served(default_graphs)
+            return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}
+        return {"default_graph": self._served(default_graphs or ()) or ox.DefaultGraph(),
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs]}
+
+    def evaluate(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
+                 named_graphs: Sequence[str] | None = None,
+                 query_dataset: bool = False) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query and return pyoxigraph's answer, evaluated lazily as it is iterated.
+
+        The dataset: ``query_dataset`` keeps the query's own FROM / FROM NAMED; otherwise the given
+        graphs (SPARQL 1.1 Protocol default-graph-uri / named-graph-uri), or by default the union of
+        every graph but the quarantined ones. QueryError carries the parser's message.
+        """
+        options = {} if query_dataset else self._dataset(default_graphs, named_graphs)
         try:
-            return self._store.query(sparql, default_graph=served or ox.DefaultGraph(),
-                                     named_graphs=served)
+            return self._store.query(sparql, **options)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL query: {exc}") from None
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"the query could not be evaluated: {exc}") from None
+
+    def _run(self, sparql: str, default_graphs: Sequence[str] | None):  # type: ignore[no-untyped-def]
+        try:
+            return self._store.query(sparql, **self._dataset(default_graphs, None))
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL query: {exc}") from None
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"the query could not be evaluated: {exc}") from None
 
     def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None) -> QueryResult:
-        answer = self._run(sparql, default_graphs)
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = tuple(v.value for v in answer.variables)
-            rows = tuple({name: to_rdflib(value) for name in variables
-                          if (value := solution[name]) is not None} for solution in answer)
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        graph = Graph()
-        for triple in answer:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return QueryResult(kind="graph", graph=graph)
+        return answer_to_result(self._run(sparql, default_graphs))
 
     def query_to(self, sparql: str, fmt: Format, *,
                  default_graphs: Sequence[str] | None = None) -> tuple[str, bytes]:
-        answer = self._run(sparql, default_graphs)
-        if isinstance(answer, ox.QueryBoolean | ox.QuerySolutions):
-            kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
-            if not fmt.results:
-                raise QueryError(f"a {kind.upper()} answer cannot be written as {fmt.name}")
-            return kind, answer.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
-        if fmt.results:
-            raise QueryError(f"a graph answer cannot be written as {fmt.name}")
-        return "graph", ox.serialize(answer, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+        return serialise_answer(self._run(sparql, default_graphs), fmt)
 
     def export(self, output: BinaryIO, fmt: Format, graphs: Iterable[str]) -> None:
         names = [ox.NamedNode(g) for g in graphs]
@@ -111,3 +156,25 @@ class OxigraphStore:
     def close(self) -> None:
         self._store.flush() if hasattr(self._store, "flush") else None
         del self._store
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary file over an iterable of byte chunks, for pyoxigraph's streaming bulk loader."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]  # a view: no copy of the rest
+        return size

@@ -1,10 +1,17 @@
-"""Conversion between pyoxigraph terms and rdflib terms (the stages above the store speak rdflib)."""
+"""Conversion between pyoxigraph terms and rdflib terms (the stages above the store speak rdflib),
+and from pyoxigraph answers to QueryResult or serialised bytes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+from ..errors import QueryError
+from ..formats import PREFIXES, Format
+from . import QueryResult
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -35,3 +42,37 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
+
+
+# -- answers -------------------------------------------------------------------------------------
+# Both stores turn an answer into a QueryResult, or into bytes, with the same code: the remote store
+# parses the server's answer back into pyoxigraph objects first, so every store writes a given answer
+# with one serialiser and the same prefixes.
+Answer = ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
+
+
+def answer_to_result(answer: Answer) -> QueryResult:
+    """A pyoxigraph answer (consumed) as a QueryResult of rdflib terms."""
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        rows = tuple({name: to_rdflib(value) for name in variables
+                      if (value := solution[name]) is not None} for solution in answer)
+        return QueryResult(kind="select", variables=variables, rows=rows)
+    graph = Graph()
+    for triple in answer:
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return QueryResult(kind="graph", graph=graph)
+
+
+def serialise_answer(answer: Answer, fmt: Format) -> tuple[str, bytes]:
+    """A pyoxigraph answer written in ``fmt``: ("select"|"ask"|"graph", bytes); QueryError on a mismatch."""
+    if isinstance(answer, ox.QueryBoolean | ox.QuerySolutions):
+        kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
+        if not fmt.results:
+            raise QueryError(f"a {kind.upper()} answer cannot be written as {fmt.name}")
+        return kind, answer.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+    if fmt.results:
+        raise QueryError(f"a graph answer cannot be written as {fmt.name}")
+    return "graph", ox.serialize(answer, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]

@@ -1,0 +1,243 @@
+"""Dates as news articles write them: date lines of the page, and dates in running text.
+
+Two jobs, both language-neutral machinery over small month and weekday tables:
+
+- ``parse_dateline(line)``: a line of the page that is only a date (and maybe a time, a weekday, a
+  'Published'/'Дата:' label or a section name) -> the publication date, or None.
+- ``find_dates(text, published)``: the dates a sentence names ('December 30', '24 March', 'Sept. 21',
+  'January 3 of this year', 'on Thursday', 'today', "New Year's Eve") with their offsets, resolved
+  against the article's published date. A day and month with no year and no published date stay a
+  (month, day) pair: a year is never guessed (DESIGN.md, Dates).
+
+Relative dates resolve to the most recent such day on or before the published date: news reports
+what has happened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+# Month names by number: English (with the press's abbreviations), Ukrainian and Russian (nominative and
+# genitive, as in '9 квітня', '1 декабря'). Lowercase; matched case-insensitively.
+_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "січня", "січень", "января", "январь"),
+    2: ("february", "feb", "лютого", "лютий", "февраля", "февраль"),
+    3: ("march", "mar", "березня", "березень", "марта", "март"),
+    4: ("april", "apr", "квітня", "квітень", "апреля", "апрель"),
+    5: ("may", "травня", "травень", "мая", "май"),
+    6: ("june", "jun", "червня", "червень", "июня", "июнь"),
+    7: ("july", "jul", "липня", "липень", "июля", "июль"),
+    8: ("august", "aug", "серпня", "серпень", "августа", "август"),
+    9: ("september", "sept", "sep", "вересня", "вересень", "сентября", "сентябрь"),
+    10: ("october", "oct", "жовтня", "жовтень", "октября", "октябрь"),
+    11: ("november", "nov", "листопада", "листопад", "ноября", "ноябрь"),
+    12: ("december", "dec", "грудня", "грудень", "декабря", "декабрь"),
+}
+MONTH_BY_NAME = {name: number for number, names in _MONTHS.items() for name in names}
+
+# Weekdays, Monday = 0, in the three languages (Ukrainian and Russian with the accusative 'у четвер',
+# 'в четверг', 'в субботу').
+_WEEKDAYS: dict[int, tuple[str, ...]] = {
+    0: ("monday", "понеділок", "понеділка", "понедельник"),
+    1: ("tuesday", "вівторок", "вівторка", "вторник"),
+    2: ("wednesday", "середа", "середу", "среда", "среду"),
+    3: ("thursday", "четвер", "четверга", "четверг"),
+    4: ("friday", "п'ятниця", "п'ятницю", "пʼятницю", "пятница", "пятницу"),
+    5: ("saturday", "субота", "суботу", "суббота", "субботу"),
+    6: ("sunday", "неділя", "неділю", "воскресенье"),
+}
+WEEKDAY_BY_NAME = {name: number for number, names in _WEEKDAYS.items() for name in names}
+
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTH_BY_NAME), key=len, reverse=True))
+_WEEKDAY_RE = "|".join(sorted((re.escape(w) for w in WEEKDAY_BY_NAME), key=len, reverse=True))
+_TIME = r"\d{1,2}[:.]\d{2}"
+_YEAR = r"(?:19|20)\d{2}"
+
+# --- date lines ------------------------------------------------------------------------------------
+
+_LABEL = (r"(?:published|updated|posted|date|дата|опубліковано|оновлено|опубликовано|обновлено)"
+          r"(?:\s+(?:on|at))?\s*:?\s*")
+_DATELINE_FORMS = (
+    # '03.11.2022 16:40', '17:08 23.11.2022', '18:16, 16.02.23', '06.05.2023 15:48'
+    re.compile(rf"(?:{_TIME},?\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}|\d{{2}})"
+               rf"(?:,?\s+{_TIME})?"),
+    # 'Thursday, 25 May 2023, 14:20', '9 квітня 2022, 20:40', 'Published 18 September 2023, 12:23'
+    re.compile(rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>{_YEAR})"
+               rf"(?:\s*(?:р\.|г\.|року|года))?(?:,?\s+(?:at\s+)?{_TIME})?", re.IGNORECASE),
+    # 'Thursday, May 25, 2023 14:20', 'May 25, 2023'
+    re.compile(rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>{_YEAR})"
+               rf"(?:,?\s+(?:at\s+)?{_TIME})?", re.IGNORECASE),
+    # '2023-05-25', '2023-05-25 14:20', '2023-05-25T14:20:00'
+    re.compile(rf"(?P<y>{_YEAR})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_TIME}(?::\d{{2}})?)?"),
+)
+# What may follow a date on its line: a section name after a separator ('· Війна', '| War').
+_DATELINE_TAIL = re.compile(r"\s*(?:[·|•/]\s*[\w' -]{1,30})?\s*$")
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _from_match(match: re.Match[str]) -> date | None:
+    groups = match.groupdict()
+    year = int(groups["y"])
+    if year < 100:
+        year += 2000
+    month = int(groups["m"]) if groups.get("m") else MONTH_BY_NAME[groups["mn"].lower()]
+    return _make_date(year, month, int(groups["d"]))
+
+
+def parse_dateline(line: str) -> date | None:
+    """The date of a line that holds nothing but a date (and time, weekday, label, section name)."""
+    text = line.strip().strip("|·•").strip()
+    text = re.sub(rf"^{_LABEL}", "", text, flags=re.IGNORECASE)
+    for form in _DATELINE_FORMS:
+        match = form.match(text)
+        if match and _DATELINE_TAIL.fullmatch(text, match.end()):
+            return _from_match(match)
+    return None
+
+
+def search_date(text: str) -> tuple[date, int, int] | None:
+    """The first full date (day, month, year) anywhere in ``text``, with its span."""
+    for form in _DATELINE_FORMS:
+        match = form.search(text)
+        if match:
+            found = _from_match(match)
+            if found:
+                return found, match.start(), match.end()
+    return None
+
+
+# --- dates in running text ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date a text names. ``value`` when the year is known; else ``month_day`` when the day is."""
+
+    start: int
+    end: int
+    text: str
+    value: date | None = None
+    month_day: tuple[int, int] | None = None
+    relative: bool = False          # 'today', 'on Thursday': resolved against the published date
+
+
+def orthodox_easter(year: int) -> date:
+    """Orthodox Easter (Meeus' Julian algorithm, converted to the Gregorian calendar, 1900-2099)."""
+    a, b, c = year % 4, year % 7, year % 19
+    d = (19 * c + 15) % 30
+    e = (2 * a + 4 * b - d + 34) % 7
+    month, day = divmod(d + e + 114, 31)
+    return date(year, month, day + 1) + timedelta(days=13)
+
+
+def most_recent(month: int, day: int, published: date) -> date | None:
+    """The day (month, day) on or before ``published``: this year's, or last year's."""
+    candidate = _make_date(published.year, month, day)
+    if candidate is not None and candidate <= published:
+        return candidate
+    return _make_date(published.year - 1, month, day)
+
+
+def last_weekday(weekday: int, published: date) -> date:
+    return published - timedelta(days=(published.weekday() - weekday) % 7)
+
+
+_DAY_MONTH = (rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH_RE})\b\.?"
+              rf"|(?P<m2>{_MONTH_RE})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b")
+_TEXT_DATE = re.compile(
+    rf"(?:(?P<wd>{_WEEKDAY_RE}),?\s+)?(?:{_DAY_MONTH})"
+    rf"(?:,?\s+(?P<y>{_YEAR})\b|\s+(?P<rel>of\s+this\s+year|this\s+year|of\s+last\s+year|last\s+year))?"
+    rf"|(?P<wd_only>\b(?:{_WEEKDAY_RE})\b)"
+    rf"|(?P<today>\b(?:today|yesterday|сьогодні|вчора|учора|сегодня|вчера)\b)"
+    rf"|(?P<nye>\bNew\s+Year['’]s\s+Eve\b)"
+    rf"|(?P<easter>\b(?:Easter|Великдень|Великодн\w*|Пасх\w*)\b)",
+    re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_cached(groups: tuple[tuple[str, str | None], ...], published: date | None
+                    ) -> tuple[date | None, tuple[int, int] | None, bool]:
+    g = dict(groups)
+    if g["today"]:
+        word = g["today"].lower()
+        if published is None:
+            return None, None, True
+        back = 1 if word in ("yesterday", "вчора", "учора", "вчера") else 0
+        return published - timedelta(days=back), None, True
+    if g["wd_only"]:
+        weekday = WEEKDAY_BY_NAME[g["wd_only"].lower()]
+        return (last_weekday(weekday, published) if published else None), None, True
+    if g["nye"]:
+        return (most_recent(12, 31, published) if published else None), (12, 31), True
+    if g["easter"]:
+        if published is None:
+            return None, None, True
+        easter = orthodox_easter(published.year)
+        return (easter if easter <= published else orthodox_easter(published.year - 1)), None, True
+    month = MONTH_BY_NAME[(g["m1"] or g["m2"]).lower()]
+    day = int(g["d1"] or g["d2"])
+    if _make_date(2000, month, day) is None:  # 2000 is a leap year: every real (month, day) exists
+        return None, None, False
+    if g["y"]:
+        return _make_date(int(g["y"]), month, day), (month, day), False
+    if published is None:
+        return None, (month, day), False
+    rel = (g["rel"] or "").lower()
+    if "last" in rel:
+        return _make_date(published.year - 1, month, day), (month, day), False
+    if rel:
+        return _make_date(published.year, month, day), (month, day), False
+    return most_recent(month, day, published), (month, day), False
+
+
+_GROUPS = ("wd", "d1", "m1", "m2", "d2", "y", "rel", "wd_only", "today", "nye", "easter")
+
+
+_KEYWORDS = frozenset(MONTH_BY_NAME) | frozenset(WEEKDAY_BY_NAME) | {
+    "today", "yesterday", "сьогодні", "вчора", "учора", "сегодня", "вчера", "eve", "easter", "великдень"}
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _may_hold_date(text: str) -> bool:
+    lower = text.lower()
+    return not _KEYWORDS.isdisjoint(_WORD.findall(lower)) or "великодн" in lower or "пасх" in lower
+
+
+def _date_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Matches of the date pattern, tried only around the words that can be part of a date."""
+    lower = text[start:end].lower()
+    anchors = [start + m.start() for m in _WORD.finditer(lower) if m.group(0) in _KEYWORDS]
+    anchors += [start + m.start() for m in re.finditer("великодн|пасх", lower)]
+    matches: list[re.Match[str]] = []
+    cursor = start
+    for anchor in sorted(anchors):
+        window_start = max(cursor, anchor - 30)
+        for match in _TEXT_DATE.finditer(text, window_start, min(end, anchor + 40)):
+            if match.start() >= cursor and match.end() > anchor:
+                matches.append(match)
+                cursor = match.end()
+                break
+    return matches
+
+
+def find_dates(text: str, published: date | None, start: int = 0, end: int | None = None
+               ) -> list[DateMention]:
+    """Every date ``text[start:end]`` names, with offsets into ``text``."""
+    found: list[DateMention] = []
+    stop = len(text) if end is None else end
+    for match in _date_matches(text, start, stop):
+        groups = tuple((name, match.group(name)) for name in _GROUPS)
+        value, month_day, relative = _resolve_cached(groups, published)
+        if value is None and month_day is None and not relative:
+            continue
+        found.append(DateMention(match.start(), match.end(), match.group(0), value, month_day, relative))
+    return found

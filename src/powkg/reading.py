@@ -1,0 +1,352 @@
+"""Read articles: plain text as scraped, HTML pages and JSONL records -> ``Article``.
+
+The clean text keeps the article's own lines (headline, paragraphs, lists, sub-headings) and drops
+the page furniture scraped with it: language switchers, breadcrumbs, photo captions, bylines and
+date lines (kept as metadata), 'Read also:' and 'Related' blocks, tags, share buttons, comment
+widgets, copyright, newsletter and advertisement footers. These are patterns of the genre, not
+rules for one site. Evidence offsets point into the clean text, so cleaning happens once, here.
+
+Errors: ``UnreadableArticle`` for an empty or binary file, a file that is not UTF-8 (with the byte
+offset of the first bad byte) and a file larger than ``max_bytes`` (with the size and the limit).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import UnreadableArticle
+from .extraction.dates import parse_dateline, search_date
+from .model import Article
+
+__all__ = ["read_article", "read_articles", "article_files", "clean_text", "detect_language", "ARTICLE_SUFFIXES"]
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+DEFAULT_MAX_BYTES = 10_000_000
+LANGUAGES = ("en", "uk", "ru")
+
+# --- noise lines -----------------------------------------------------------------------------------
+
+_LANG_CODE = r"(?:ua|uk|ukr|en|eng|ru|rus|укр|рус|eng|de|pl|fr|ua\b)"
+_LANGUAGE_SWITCHER = re.compile(
+    rf"(?:(?:read\s+in|читати|читать|language|мова|язык)\s*:?\s*)?{_LANG_CODE}(?:\s*[|/·,•]?\s*{_LANG_CODE})+",
+    re.IGNORECASE)
+_PHOTO_CAPTION = re.compile(r"(?:.*\((?:photo|фото|image|credit)s?\s*:[^)]*\)?|(?:photo|фото|image)s?\s*:.*)",
+                            re.IGNORECASE)
+_BYLINE = re.compile(r"(?:author|by|автор|авторка)\s*:\s*(?P<name>[^\d|·,]{3,60}?)\s*(?:[|·,]\s*)?"
+                     r"(?P<rest>\d.*)?", re.IGNORECASE)
+# ' date 2022-03-24 (WIRE- Kyiv Ledger)' and ' date 2024-12-30 (MENAFN- UkrinForm) first sentence ...'
+_WIRE = re.compile(r"\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s*\((?P<src>[^()\-–]+)[-–]\s*(?P<outlet>[^()]*)\)\s*")
+_GENERIC_WIRES = frozenset({"wire", "newswire", "news", "agency"})
+_LINK_BLOCK = re.compile(
+    r"(?:read\s+also|read\s+more|see\s+also|related(?:\s+news|\s+articles?|\s+stories)?|recommended|most\s+read|"
+    r"more\s+on\s+this\s+topic|more\s+news|popular|latest\s+news|"
+    r"читайте\s+також|читайте\s+также|дивіться\s+також|смотрите\s+также|по\s+теме|на\s+тему|"
+    r"популярне|популярное|рекомендуємо|рекомендуем|схожі\s+новини|похожие\s+новости)\b\s*:?\s*(?P<rest>.*)",
+    re.IGNORECASE)
+_NOISE = re.compile(
+    r"(?:tags?|теги|мітки|метки|keywords)\s*:.*"
+    r"|(?:share|поділитися|поделиться)(?:\s+(?:this|on|the)\b.*|\s*:.*)?"
+    r"|(?:facebook|twitter|telegram|viber|whatsapp|x|linkedin|email)(?:\s*[|,·]?\s*"
+    r"(?:facebook|twitter|telegram|viber|whatsapp|x|linkedin|email))+"
+    r"|comments?\s*(?:\(\d+\))?|коментарі\s*(?:\(\d+\))?|комментарии\s*(?:\(\d+\))?"
+    r"|(?:log\s+in|sign\s+in|увійдіть|войдите)\b.*(?:comment|коментар|комментар).*"
+    r"|(?:leave|add|write)\s+a\s+comment.*"
+    r"|advertisement|реклама|sponsored"
+    r"|\d+\s+min(?:ute)?s?\s+read"
+    r"|(?:©|\(c\)|copyright)\s*.*|.*\ball\s+rights\s+reserved\b.*|.*всі\s+права\s+захищені.*|.*все\s+права\s+защищены.*"
+    r"|(?:subscribe|підпишіться|підписуйтесь|подписывайтесь|подпишитесь)\b.*"
+    r"|.*\b(?:newsletter|розсилк\w*|рассылк\w*)\b.*"
+    r"|.*\bctrl\s*\+\s*enter\b.*"
+    r"|(?:print|друк|печать|back\s+to\s+top|наверх)",
+    re.IGNORECASE)
+_BREADCRUMB_SEP = re.compile(r"\s+(?:[|›»>/])\s+|\s*[›»]\s*")
+_SENTENCE_END = re.compile(r"[.!?…\"»”]$")
+
+
+@dataclass
+class _Meta:
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    publisher: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_breadcrumb(line: str) -> bool:
+    parts = [p for p in _BREADCRUMB_SEP.split(line) if p.strip()]
+    if len(parts) < 2 or _SENTENCE_END.search(line):
+        return False
+    return all(len(p.split()) <= 3 and not re.search(r"\d", p) for p in parts)
+
+
+def _wire_line(line: str, meta: _Meta) -> str | None:
+    """The rest of a ' date YYYY-MM-DD (SOURCE- Outlet)' line, with its date and outlet kept."""
+    match = _WIRE.match(line)
+    if not match:
+        return None
+    source, outlet = match.group("src").strip(), match.group("outlet").strip()
+    meta.published = meta.published or parse_dateline(match.group("date"))
+    if meta.publisher is None:
+        meta.publisher = outlet if source.lower() in _GENERIC_WIRES or not source else source
+    return line[match.end():].strip()
+
+
+def _byline(line: str, meta: _Meta) -> bool:
+    match = _BYLINE.fullmatch(line)
+    if not match:
+        return False
+    meta.author = meta.author or match.group("name").strip()
+    if match.group("rest"):
+        meta.published = meta.published or parse_dateline(match.group("rest"))
+    return True
+
+
+def _header_label(line: str, meta: _Meta, seen_title: bool) -> bool:
+    """Short lines above the headline: a section name ('Facts') or the outlet's name."""
+    if seen_title or len(line.split()) > 3 or re.search(r"\d|[.!?:]$", line):
+        return False
+    quoted = re.fullmatch(r"[«\"“](?P<name>[^»\"”]+)[»\"”]", line)
+    if quoted:
+        meta.publisher = meta.publisher or quoted.group("name")
+        return True
+    words = line.split()
+    if len(words) >= 2 and all(w[0].isupper() for w in words):
+        meta.publisher = meta.publisher or line
+        return True
+    return len(words) == 1
+
+
+def _outlet_label(line: str, meta: _Meta) -> bool:
+    """A line that is only a name in quotation marks, as outlets sign their pages: «Outlet Name»."""
+    quoted = re.fullmatch(r"[«“](?P<name>[^»”]{2,60})[»”]", line)
+    if quoted is None or len(quoted.group("name").split()) > 4:
+        return False
+    meta.publisher = meta.publisher or quoted.group("name")
+    return True
+
+
+def _noise(line: str, meta: _Meta) -> bool:
+    """Whether a line is page furniture; metadata it carries goes into ``meta``."""
+    if _LANGUAGE_SWITCHER.fullmatch(line) or _PHOTO_CAPTION.fullmatch(line) or _NOISE.fullmatch(line):
+        return True
+    if _byline(line, meta):
+        return True
+    published = parse_dateline(line)
+    if published is not None:
+        meta.published = meta.published or published
+        return True
+    return _is_breadcrumb(line)
+
+
+def _clean_lines(lines: list[str], meta: _Meta) -> list[str]:
+    kept: list[str] = []
+    in_link_block = False
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            in_link_block = False
+            kept.append("")
+            continue
+        wire_rest = _wire_line(line, meta)
+        if wire_rest is not None:
+            if wire_rest:
+                kept.append(wire_rest)
+            continue
+        link = _LINK_BLOCK.fullmatch(line)
+        if link:
+            in_link_block = not link.group("rest").strip()
+            continue
+        if in_link_block or _noise(line, meta):
+            continue
+        if _outlet_label(line, meta):
+            continue
+        if meta.title is None and _header_label(line, meta, seen_title=False):
+            continue
+        if meta.title is None:
+            meta.title = line if _looks_like_headline(line) else ""
+        kept.append(line)
+    return kept
+
+
+def _looks_like_headline(line: str) -> bool:
+    return len(line.split()) <= 30 and not re.search(r"[.!?…]$", line)
+
+
+def clean_text(raw: str) -> tuple[str, _Meta]:
+    """The article's clean text and what the noise lines said about it."""
+    meta = _Meta()
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").split("\n")
+    kept = _clean_lines(lines, meta)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    if meta.title == "":
+        meta.title = None
+    return text, meta
+
+
+# --- language -----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str) -> str:
+    """'en', 'uk' or 'ru' (py3langid restricted to the three languages of the corpus)."""
+    language, _score = _identifier().classify(text[:1200])
+    return str(language)
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableArticle(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    if size > max_bytes:
+        raise UnreadableArticle(str(path), f"too large: {size} bytes, the limit is {max_bytes} bytes")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableArticle(str(path), f"cannot be read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise UnreadableArticle(str(path), "empty file: it holds no text")
+    return data
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text of an article's bytes; UnreadableArticle for binary data or another encoding."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableArticle(source, f"binary file: NUL byte at byte offset {nul}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 1].hex()
+        raise UnreadableArticle(source, f"not UTF-8: invalid byte 0x{bad} at byte offset {exc.start}") from None
+
+
+_FIELDS = frozenset(f.name for f in fields(Article))
+
+
+def _as_date(value: Any, source: str) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        found = search_date(text)
+        if found is None:
+            raise UnreadableArticle(source, f"published: {text!r} is not a date") from None
+        return found[0]
+
+
+def _build(raw_text: str, *, source: str, article_id: str, guessed: Mapping[str, Any] | None = None,
+           overrides: Mapping[str, Any] | None = None) -> Article:
+    text, meta = clean_text(raw_text)
+    if not text:
+        raise UnreadableArticle(source, "no article text left once page furniture is removed")
+    values: dict[str, Any] = {"id": article_id, "text": text, "source": source, "title": meta.title,
+                              "author": meta.author, "published": meta.published,
+                              "publisher": meta.publisher, "url": None, "language": None}
+    for extra in (guessed or {}), (overrides or {}):
+        unknown = set(extra) - _FIELDS
+        if unknown:
+            raise TypeError(f"unknown article fields: {', '.join(sorted(unknown))}")
+        values.update({k: v for k, v in extra.items() if v is not None})
+    values["text"] = text
+    values["published"] = _as_date(values["published"], source)
+    if values["language"] not in LANGUAGES:
+        values["language"] = detect_language(text)
+    return Article(**values)
+
+
+def _from_html(html: str, *, source: str, article_id: str, overrides: Mapping[str, Any]) -> Article:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if document is None or not (document.text or "").strip():
+        raise UnreadableArticle(source, "HTML page with no main text")
+    body = document.text
+    if document.title and not body.lstrip().startswith(document.title):
+        body = document.title + "\n\n" + body
+    guessed = {"title": document.title, "author": document.author, "published": document.date,
+               "publisher": document.sitename, "url": document.url}
+    return _build(body, source=source, article_id=article_id, guessed=guessed, overrides=overrides)
+
+
+def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **overrides: Any) -> Article:
+    """The article in a ``.txt`` (as scraped) or ``.html`` file.
+
+    ``overrides`` (any ``Article`` field: url, published, title, language, publisher, author, id)
+    win over what is read from the text. Raises UnreadableArticle (empty, binary, not UTF-8,
+    larger than ``max_bytes``).
+    """
+    path = Path(path)
+    text = decode(_read_bytes(path, max_bytes), str(path))
+    article_id = overrides.pop("id", None) or path.stem
+    if path.suffix.lower() in (".html", ".htm"):
+        return _from_html(text, source=str(path), article_id=article_id, overrides=overrides)
+    return _build(text, source=str(path), article_id=article_id, overrides=overrides)
+
+
+def _from_jsonl(path: Path, max_bytes: int) -> Iterator[Article]:
+    text = decode(_read_bytes(path, max_bytes), str(path))
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UnreadableArticle(source, f"not a JSON record: {exc.msg} at column {exc.colno}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise UnreadableArticle(source, "a record needs a 'text' string")
+        known = {k: record.get(k) for k in ("url", "published", "title", "language", "publisher", "author")}
+        article_id = str(record.get("id") or f"{path.stem}-{number}")
+        yield _build(record["text"], source=str(record.get("url") or source), article_id=article_id,
+                     overrides=known)
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files of a folder (``.txt``, ``.html``, ``.htm``, ``.jsonl``), in name order."""
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+
+
+def read_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article]:
+    """Every article in a file (``.txt``, ``.html``, ``.jsonl`` records) or a folder of them.
+
+    Files of a folder are read in name order. An unreadable file raises UnreadableArticle when it
+    is reached, which ends the iteration: to go on past it, read each of ``article_files(folder)``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        for child in article_files(path):
+            yield from read_articles(child, max_bytes=max_bytes)
+    elif path.suffix.lower() == ".jsonl":
+        yield from _from_jsonl(path, max_bytes)
+    else:
+        yield read_article(path, max_bytes=max_bytes)
+
+
+def with_metadata(article: Article, **values: Any) -> Article:
+    """A copy of ``article`` with metadata replaced (the text, and so every offset, is unchanged)."""
+    return replace(article, **values)

@@ -1,0 +1,495 @@
+"""The remote store: any server that speaks the SPARQL 1.1 protocols, behind the powkg store protocol.
+
+Queries go through SPARQLWrapper (SPARQL 1.1 Protocol §2.1, POST with URL-encoded parameters).
+Writes go through the SPARQL 1.1 Graph Store HTTP Protocol when the server has one (§5.3: one PUT
+replaces a whole named graph), else through one SPARQL 1.1 Update request per graph
+(``DROP SILENT GRAPH <g> ; INSERT DATA {...}``; Update §2.2: a request SHOULD be treated atomically).
+
+How the store guarantees of ``powkg.store`` are kept on a server powkg does not control:
+
+- **Whose graphs.** A shared server holds graphs that are not powkg's (Virtuoso alone ships three
+  system graphs). powkg lists the graphs it wrote in a catalogue graph (``<g> a sd:NamedGraph``,
+  SPARQL 1.1 Service Description), written before the graph itself and removed in the same request
+  that drops it. ``graph_names`` reads the catalogue; a graph missing from it is invisible to queries.
+- **The default graph.** Every query names its dataset with the protocol's ``default-graph-uri`` and
+  ``named-graph-uri`` parameters (SPARQL 1.1 Protocol §2.1.4, which take precedence over FROM in the
+  query): the catalogued graphs without the quarantined ones, or ``default_graphs``. No server option
+  (Oxigraph's union default graph, Virtuoso's all-graphs default) is relied on.
+- **Answers.** The server answers in SPARQL JSON or N-Triples; powkg parses them into pyoxigraph
+  objects and writes every format itself, so a store's answers are byte-for-byte those of the
+  embedded store. Blank-node labels a parser refuses (Virtuoso's ``nodeID://b10001``) are rewritten,
+  and ``"1"^^xsd:boolean`` (Virtuoso's JSON) becomes the canonical ``"true"``.
+
+Credentials come from settings read from the environment only (POWKG_STORE_USER and
+POWKG_STORE_PASSWORD for HTTP basic or digest, POWKG_STORE_TOKEN for a bearer token); they are never
+part of the descriptor, a message or a repr.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+from rdflib import Graph
+from SPARQLWrapper import BASIC, CONSTRUCT, DESCRIBE, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+
+from ..errors import ConfigError, QueryError, QueryTimeout, StoreError
+from ..formats import PREFIXES, Format
+from ..iris import DEFAULT_BASE, QUARANTINE_MARK
+from . import QueryResult
+from .confine import confine
+from .terms import Answer, answer_to_result, serialise_answer, to_oxigraph
+
+SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+DEFAULT_CATALOGUE = DEFAULT_BASE + "graph/catalogue"
+
+RESULTS_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+NTRIPLES = "application/n-triples"
+
+PARAMETERS = ("query", "update", "store", "auth", "catalogue")
+AUTH_SCHEMES = ("basic", "digest")
+
+# Endpoint layouts derivable from the query URL's last path segment: (update, graph store), relative
+# to the query URL; None keeps the query URL for updates, or means no graph store.
+LAYOUTS: dict[str, tuple[str | None, str | None]] = {
+    "query": ("update", "store"),                         # Oxigraph server (and Fuseki's /ds/query)
+    "sparql": (None, "sparql-graph-crud"),                # Virtuoso
+    "sparql-auth": (None, "sparql-graph-crud-auth"),      # Virtuoso, authenticated (digest)
+}
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """HTTP credentials for a remote store; the secrets never appear in a repr."""
+
+    user: str = ""
+    password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if self.token and self.user:
+            raise ConfigError("POWKG_STORE_TOKEN and POWKG_STORE_USER are both set: "
+                              "use a bearer token or a user and password, not both")
+        if self.password and not self.user:
+            raise ConfigError("POWKG_STORE_PASSWORD is set but POWKG_STORE_USER is not")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The URLs of one remote store, parsed from its descriptor (see ``powkg.store``)."""
+
+    query: str
+    update: str
+    store: str | None          # the Graph Store Protocol endpoint; None: writes by SPARQL Update
+    auth: str                  # "basic" or "digest", used when a user is given
+    catalogue: str             # the graph listing powkg's graphs
+
+    @classmethod
+    def parse(cls, descriptor: str, *, catalogue: str = DEFAULT_CATALOGUE) -> Endpoints:
+        parts = urlsplit(descriptor)
+        scheme = parts.scheme.removeprefix("sparql+")
+        where = f"store {descriptor!r}"
+        if not parts.scheme.startswith("sparql+") or scheme not in ("http", "https"):
+            raise ConfigError(f"{where}: expected sparql+http://HOST:PORT/PATH or sparql+https://...")
+        if "@" in parts.netloc:
+            raise ConfigError(f"{where}: credentials never go in the descriptor; set POWKG_STORE_USER and "
+                              "POWKG_STORE_PASSWORD (or POWKG_STORE_TOKEN) in the environment")
+        if not parts.hostname:
+            raise ConfigError(f"{where}: no host")
+        params = parse_qs(parts.query, keep_blank_values=True)
+        unknown = sorted(set(params) - set(PARAMETERS))
+        if unknown:
+            raise ConfigError(f"{where}: unknown parameter {', '.join(unknown)}; known: {', '.join(PARAMETERS)}")
+        given = {name: values[-1] for name, values in params.items()}
+        base = urlunsplit((scheme, parts.netloc, parts.path or "/", "", ""))
+        query = urljoin(base, given["query"]) if given.get("query") else base
+        update_rel, store_rel = LAYOUTS.get(query.rstrip("/").rsplit("/", 1)[-1], (None, None))
+        update = urljoin(query, given.get("update") or update_rel or query)
+        store_given = given.get("store")
+        if store_given == "none":
+            store = None
+        elif store_given:
+            store = urljoin(query, store_given)
+        else:
+            store = urljoin(query, store_rel) if store_rel else None
+        auth = given.get("auth", "basic")
+        if auth not in AUTH_SCHEMES:
+            raise ConfigError(f"{where}: auth={auth!r}; choose one of: {', '.join(AUTH_SCHEMES)}")
+        return cls(query=query, update=update, store=store, auth=auth,
+                   catalogue=given.get("catalogue") or catalogue)
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server behind the powkg store protocol (see the module docstring for how)."""
+
+    def __init__(self, descriptor: str, *, credentials: Credentials | None = None, timeout: float = 60.0,
+                 catalogue: str = DEFAULT_CATALOGUE, batch_bytes: int = 16 << 20) -> None:
+        self.descriptor = descriptor
+        self.endpoints = Endpoints.parse(descriptor, catalogue=catalogue)
+        self.timeout = timeout
+        self.batch_bytes = batch_bytes
+        self._credentials = credentials or Credentials()
+        self._opener = self._url_opener()
+        self._http = httpx.Client(timeout=timeout, auth=self._httpx_auth(), headers=self._bearer())
+        # Queries over an empty dataset name this graph, which nothing ever writes.
+        self._nothing = self.endpoints.catalogue + "#nothing"
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.descriptor!r})"
+
+    # -- writing --------------------------------------------------------------------------------
+    def replace_graph(self, name: str, graph: Graph) -> None:
+        """Replace ``name`` in one request: a Graph Store PUT, or one DROP + INSERT DATA update."""
+        _check_iri(name)
+        body = _ntriples(graph)
+        if not body:
+            self.drop_graph(name)
+            return
+        what = f"replacing graph <{name}> ({len(graph)} triples)"
+        if self.endpoints.store is None:
+            self._update(f"DROP SILENT GRAPH <{name}> ;\n"
+                         f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}}}\n"
+                         f"  GRAPH <{self.endpoints.catalogue}> {{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}",
+                         what=what)
+            return
+        # Catalogued first: if the PUT then fails, the catalogue names a graph that holds its old
+        # triples or none, never a mix; the next replace completes it.
+        self._catalogue(name, add=True)
+        self._graph_store("PUT", name, body, what=what)
+
+    def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
+        """Replace ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes), sent in batches.
+
+        The first batch replaces the graph (a Graph Store PUT), the others are appended (POST); the next
+        batch is cut while the server loads the last one. Not one transaction: readers may see part of
+        the graph while it loads, and a failure leaves part of it; loading again replaces it whole.
+        """
+        _check_iri(name)
+        batches = _batches(ntriples, self.batch_bytes)
+        first = next(batches, None)
+        if first is None:
+            self.drop_graph(name)
+            return
+        self._catalogue(name, add=True)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="powkg-bulk-load") as sender:
+            pending: Future[None] = sender.submit(self._load_batch, name, first, 1, replace=True)
+            for number, batch in enumerate(batches, start=2):
+                following = sender.submit(self._load_batch, name, batch, number, replace=False)
+                pending.result()
+                pending = following
+            pending.result()
+
+    def _load_batch(self, name: str, batch: bytes, number: int, *, replace: bool) -> None:
+        what = f"loading batch {number} ({len(batch):,} bytes of N-Triples) into graph <{name}>"
+        if self.endpoints.store is not None:
+            self._graph_store("PUT" if replace else "POST", name, batch, what=what)
+            return
+        drop = f"DROP SILENT GRAPH <{name}> ;\n" if replace else ""
+        self._update(f"{drop}INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode('utf-8')}}} }}", what=what)
+
+    def drop_graph(self, name: str) -> None:
+        _check_iri(name)
+        self._update(f"DROP SILENT GRAPH <{name}> ;\n"
+                     f"DELETE DATA {{ GRAPH <{self.endpoints.catalogue}> "
+                     f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}", what=f"dropping graph <{name}>")
+
+    def _catalogue(self, name: str, *, add: bool) -> None:
+        verb = "INSERT" if add else "DELETE"
+        self._update(f"{verb} DATA {{ GRAPH <{self.endpoints.catalogue}> "
+                     f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}",
+                     what=f"{'adding' if add else 'removing'} graph <{name}> in the catalogue")
+
+    # -- reading --------------------------------------------------------------------------------
+    def graph_names(self) -> list[str]:
+        catalogue = [self.endpoints.catalogue]
+        answer = self._answer(f"SELECT ?g WHERE {{ ?g <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }}",
+                              default=catalogue, named=catalogue, what="listing powkg's graphs")
+        assert isinstance(answer, ox.QuerySolutions)
+        return sorted({g.value for row in answer if isinstance(g := row["g"], ox.NamedNode)})
+
+    def graph(self, name: str) -> Graph:
+        return answer_to_result(self._triples(name)).graph or Graph()
+
+    def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None) -> QueryResult:
+        return answer_to_result(self._answer_over(sparql, default_graphs))
+
+    def query_to(self, sparql: str, fmt: Format, *,
+                 default_graphs: Sequence[str] | None = None) -> tuple[str, bytes]:
+        return serialise_answer(self._answer_over(sparql, default_graphs), fmt)
+
+    def export(self, output: BinaryIO, fmt: Format, graphs: Iterable[str]) -> None:
+        names = list(graphs)
+        if fmt.dataset:
+            quads = (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+                     for name in names for t in self._triples(name))
+            ox.serialize(quads, output, fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+            return
+        triples = (t for name in names for t in self._triples(name))
+        ox.serialize(triples, output, fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _answer_over(self, sparql: str, default_graphs: Sequence[str] | None) -> Answer:
+        """The answer over powkg's graphs but the quarantined ones, or over ``default_graphs``."""
+        names = list(default_graphs) if default_graphs is not None else [
+            g for g in self.graph_names() if QUARANTINE_MARK not in g]
+        # <nothing> is a named graph of every dataset: Virtuoso answers a GRAPH <g> outside the named
+        # graphs with one empty solution (ASK says true), but an empty graph inside them correctly.
+        named = [*names, self._nothing]
+        return self._answer(confine(sparql, set(named), self._nothing), default=names or [self._nothing],
+                            named=named)
+
+    def _triples(self, name: str) -> list[ox.Triple]:
+        # A SELECT, not a CONSTRUCT: Virtuoso cuts both at ResultSetMaxRows, but says so only for a SELECT.
+        _check_iri(name)
+        answer = self._answer("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", default=[name], named=[self._nothing],
+                              what=f"reading graph <{name}>")
+        assert isinstance(answer, ox.QuerySolutions)
+        return [ox.Triple(row["s"], row["p"], row["o"]) for row in answer]  # type: ignore[arg-type]
+
+    # -- the SPARQL 1.1 Protocol, through SPARQLWrapper ---------------------------------------------
+    def _answer(self, sparql: str, *, default: Sequence[str], named: Sequence[str],
+                what: str | None = None) -> Answer:
+        client = _Wrapper(self.endpoints.query, self._opener)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setOnlyConneg(True)     # no format=/output= parameters, which some servers prefer to Accept
+        client.setQuery(sparql)
+        if client.isSparqlUpdateRequest():
+            raise QueryError("malformed SPARQL query: an update was given where a query was expected")
+        graph_form = client.queryType in (CONSTRUCT, DESCRIBE)
+        client.setReturnFormat(TURTLE if graph_form else JSON)
+        client.addCustomHttpHeader("Accept", GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
+        for name in default:
+            client.addParameter("default-graph-uri", name)
+        for name in named:
+            client.addParameter("named-graph-uri", name)
+        self._authenticate(client)
+        client.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() truncates to whole seconds
+        what = what or f"running the query {_summary(sparql)!r}"
+        url = self.endpoints.query
+        try:
+            with closing(client.query().response) as response:
+                media_type = response.headers.get("Content-Type", "")
+                cut_at = response.headers.get("X-SPARQL-MaxRows")
+                body = response.read()
+        except _Refused as refused:
+            if refused.status == 400:
+                raise QueryError(f"malformed SPARQL query: {_server(url)} answered: {refused.message}") from None
+            raise StoreError(self._refusal(url, refused.status, refused.message, what)) from None
+        except TimeoutError as exc:               # socket.timeout is TimeoutError
+            raise QueryTimeout(self._timed_out(url, what)) from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise QueryTimeout(self._timed_out(url, what)) from exc
+            raise StoreError(f"cannot reach {_server(url)} when {what}: {exc.reason}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise StoreError(f"{_server(url)} broke off when {what}: {exc or type(exc).__name__}") from exc
+        if cut_at:
+            raise StoreError(f"{_server(url)} cut its answer short at {cut_at} rows when {what}; raise the "
+                             "server's limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+        return _parse_answer(media_type, body, url, what)
+
+    def _authenticate(self, client: SPARQLWrapper) -> None:
+        if self._credentials.token:
+            client.addCustomHttpHeader("Authorization", f"Bearer {self._credentials.token}")
+        elif self._credentials.user and self.endpoints.auth == "basic":
+            client.setHTTPAuth(BASIC)
+            client.setCredentials(self._credentials.user, self._credentials.password)
+        # digest: answered by this store's own URL opener (see _url_opener)
+
+    def _url_opener(self) -> urllib.request.OpenerDirector:
+        # SPARQLWrapper's own digest support installs a process-wide urllib opener for one fixed realm;
+        # this store keeps its own opener, which answers the challenge of any realm of the query URL.
+        handlers: list[urllib.request.BaseHandler] = []
+        if self._credentials.user and self.endpoints.auth == "digest":
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.endpoints.query, self._credentials.user,  # type: ignore[arg-type]
+                                   self._credentials.password)
+            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
+        return urllib.request.build_opener(*handlers)
+
+    # -- SPARQL 1.1 Update and the Graph Store Protocol, through httpx ----------------------------------
+    def _update(self, update: str, *, what: str) -> None:
+        self._send("POST", self.endpoints.update, what=what, content=update.encode("utf-8"),
+                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+
+    def _graph_store(self, method: str, name: str, body: bytes, *, what: str) -> None:
+        assert self.endpoints.store is not None
+        # Graph Store Protocol §4.2: a graph named by IRI is addressed indirectly, ?graph=IRI.
+        self._send(method, self.endpoints.store, what=what, content=body, params={"graph": name},
+                   headers={"Content-Type": NTRIPLES})
+
+    def _send(self, method: str, url: str, *, what: str, content: bytes,
+              headers: dict[str, str], params: dict[str, str] | None = None) -> None:
+        try:
+            response = self._http.request(method, url, content=content, headers=headers, params=params)
+        except httpx.TimeoutException as exc:
+            raise StoreError(self._timed_out(url, what)) from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach {_server(url)} when {what}: {exc}") from exc
+        if not response.is_success:
+            raise StoreError(self._refusal(url, response.status_code, _excerpt(response.content), what))
+
+    def _httpx_auth(self) -> httpx.Auth | None:
+        if not self._credentials.user:
+            return None
+        if self.endpoints.auth == "digest":
+            return httpx.DigestAuth(self._credentials.user, self._credentials.password)
+        return httpx.BasicAuth(self._credentials.user, self._credentials.password)
+
+    def _bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._credentials.token}"} if self._credentials.token else {}
+
+    # -- messages -------------------------------------------------------------------------------
+    def _timed_out(self, url: str, what: str) -> str:
+        return f"{_server(url)} did not answer within {self.timeout:g} s (POWKG_STORE_TIMEOUT) when {what}"
+
+    def _refusal(self, url: str, status: int, message: str, what: str) -> str:
+        if status in (401, 403):
+            given = ("with the bearer token of POWKG_STORE_TOKEN" if self._credentials.token else
+                     f"as user {self._credentials.user!r} (POWKG_STORE_USER, {self.endpoints.auth} auth)"
+                     if self._credentials.user else
+                     "without credentials (set POWKG_STORE_USER and POWKG_STORE_PASSWORD, or POWKG_STORE_TOKEN)")
+            return f"{_server(url)} refused access (HTTP {status}) {given} when {what}"
+        return f"{_server(url)} answered HTTP {status} when {what}: {message}"
+
+
+# -- SPARQLWrapper, keeping the server's own message ----------------------------------------------------
+class _Refused(Exception):
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(status)
+        self.status = status
+        self.message = _excerpt(body)
+
+
+class _Wrapper(SPARQLWrapper):
+    """SPARQLWrapper that opens requests with this store's opener and keeps the server's message.
+
+    SPARQLWrapper's own exceptions keep the status and body only as a repr inside their text.
+    """
+
+    def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector) -> None:
+        super().__init__(endpoint)
+        self._opener = opener
+
+    def _query(self):  # type: ignore[no-untyped-def]
+        request = self._createRequest()
+        try:
+            return self._opener.open(request, timeout=self.timeout), self.returnFormat
+        except urllib.error.HTTPError as exc:
+            with closing(exc):
+                raise _Refused(exc.code, exc.read()) from None
+
+
+# -- answers ----------------------------------------------------------------------------------------
+def _parse_answer(media_type: str, body: bytes, url: str, what: str) -> Answer:
+    kind = media_type.split(";")[0].strip().lower()
+    try:
+        if kind in ("application/sparql-results+json", "application/json"):
+            return ox.parse_query_results(_normalised_json(body), format=ox.QueryResultsFormat.JSON)
+        if kind == "application/sparql-results+xml":
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+        rdf_format = ox.RdfFormat.from_media_type(kind)
+        if rdf_format is None:
+            raise ValueError(f"unexpected media type {kind or '(none)'!r}")
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=rdf_format)]
+    except (SyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{_server(url)} gave an answer powkg cannot read when {what}: {exc}") from None
+
+
+def _normalised_json(body: bytes) -> bytes:
+    """SPARQL 1.1 JSON results as pyoxigraph reads them (SPARQL Results JSON §3.2.2)."""
+    data = json.loads(body)
+    if "boolean" in data:
+        return json.dumps({"head": {}, "boolean": bool(data["boolean"])}).encode("utf-8")
+    rows = [{name: _json_term(term) for name, term in row.items()} for row in data["results"]["bindings"]]
+    return json.dumps({"head": {"vars": data["head"].get("vars", [])},
+                       "results": {"bindings": rows}}).encode("utf-8")
+
+
+def _json_term(term: dict[str, str]) -> dict[str, str]:
+    kind = term["type"]
+    if kind == "bnode":
+        return {"type": "bnode", "value": _bnode_label(term["value"])}
+    if kind in ("literal", "typed-literal"):    # "typed-literal": SPARQL 1.0 JSON, still sent by Virtuoso
+        literal = {"type": "literal", "value": term["value"]}
+        if "xml:lang" in term:
+            literal["xml:lang"] = term["xml:lang"]
+        elif "datatype" in term:
+            literal["datatype"] = term["datatype"]
+            if term["datatype"] == XSD_BOOLEAN and term["value"] in ("0", "1"):
+                literal["value"] = "true" if term["value"] == "1" else "false"
+        return literal
+    return {"type": kind, "value": term["value"]}
+
+
+def _bnode_label(label: str) -> str:
+    """A blank-node label N-Triples accepts, one-to-one with the server's (nodeID://b1 -> nodeID_3a_2f_2fb1)."""
+    if re.fullmatch(r"[A-Za-z0-9_]+", label):
+        return label
+    escaped = "".join(c if c.isascii() and (c.isalnum() or c == "_") else f"_{ord(c):02x}" for c in label)
+    return escaped if escaped[0].isalnum() else "b" + escaped
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _ntriples(graph: Graph) -> bytes:
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]  # type: ignore[arg-type]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+
+
+def _batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """N-Triples chunks regrouped into batches of about ``size`` bytes, each cut after a whole line."""
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) >= size:
+            cut = buffer.rfind(b"\n") + 1
+            if cut:
+                yield bytes(buffer[:cut])
+                del buffer[:cut]
+    if buffer.strip():
+        yield bytes(buffer) + (b"" if buffer.endswith(b"\n") else b"\n")
+
+
+def _check_iri(name: str) -> None:
+    if not name or _IRI_FORBIDDEN.search(name):
+        raise StoreError(f"{name!r} is not an IRI a graph can be named by")
+
+
+def _server(url: str) -> str:
+    return f"the SPARQL store at {url}"
+
+
+def _summary(sparql: str, width: int = 100) -> str:
+    """The query's title (a curated query's #+ title) or its first words, for messages."""
+    title = re.search(r"^\s*#\+\s*title:\s*(.+)$", sparql, re.MULTILINE)
+    if title:
+        return title.group(1).strip()
+    lines = [line for line in sparql.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")
+             and not re.match(r"\s*(PREFIX|BASE)\b", line, re.IGNORECASE)]
+    text = " ".join(" ".join(lines).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _excerpt(body: bytes, width: int = 300) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return text if len(text) <= width else text[:width - 1] + "…"

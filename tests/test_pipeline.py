@@ -1,0 +1,137 @@
+"""The pipeline: bad input loses nothing, ingesting twice changes nothing, reasoning matters."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from paths import SEEDS
+
+from powkg.pipeline import build, ingest, reason, validate_store
+from powkg.store import open_store
+
+SEED = sorted(SEEDS.glob("*.txt"))[1]
+
+
+@pytest.fixture
+def memory():
+    store = open_store("memory:")
+    yield store
+    store.close()
+
+
+def snapshot(store):
+    return {name: sorted(store.graph(name)) for name in store.graph_names()}
+
+
+def test_ingesting_the_same_article_twice_leaves_the_graph_unchanged(memory, project):
+    first = ingest([SEED], memory, project)
+    before = snapshot(memory)
+    second = ingest([SEED], memory, project)
+    assert [o.status for o in first] == ["stored"]
+    assert [o.status for o in second] == ["unchanged"]
+    assert snapshot(memory) == before
+
+
+def test_a_corrected_article_replaces_what_the_old_version_said(memory, project, tmp_path):
+    path = tmp_path / "article.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    ingest([path], memory, project)
+    path.write_text(text.replace("189", "190"), encoding="utf-8")
+    ingest([path], memory, project)
+    articles = [g for g in memory.graph_names() if project.iris.is_article_graph(g)]
+    assert len(articles) == 1
+    answer = memory.query("PREFIX pow: <https://w3id.org/powkg/ontology#> "
+                          "SELECT ?n WHERE { ?e pow:returnedToUkraine ?n } ORDER BY ?n")
+    assert 190 in [int(r["n"]) for r in answer.rows] and 189 not in [int(r["n"]) for r in answer.rows]
+
+
+BAD_INPUTS = {
+    "empty": b"",
+    "binary": b"\x00\x01\x02\x03PNG\x00" * 100,
+    "latin1": "Ukraine returned 50 defenders on Monday, said the ministry. Caf\u00e9".encode("latin-1"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+def test_a_bad_file_is_refused_with_a_reason_and_the_rest_are_ingested(memory, project, tmp_path, kind):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / f"a_{kind}.txt").write_bytes(BAD_INPUTS[kind])
+    shutil.copy(SEED, folder / "b_good.txt")
+    outcomes = {o.source.rsplit("/", 1)[-1]: o for o in ingest([folder], memory, project)}
+    assert outcomes["b_good.txt"].status == "stored"
+    bad = outcomes[f"a_{kind}.txt"]
+    assert bad.status == "refused"
+    assert bad.reason and f"a_{kind}.txt" in bad.reason
+    # the refusal is kept in quarantine, outside every query's default graph
+    assert bad.graph in memory.graph_names()
+    assert memory.query(f"ASK {{ <{bad.graph}> ?p ?o }}").boolean is False
+
+
+def test_a_file_over_the_size_limit_is_refused(memory, project, tmp_path):
+    from dataclasses import replace
+
+    from powkg.pipeline import Project
+
+    small = Project.load(replace(project.settings, max_article_bytes=1000))
+    big = tmp_path / "big.txt"
+    big.write_text("Ukraine brought home 12 defenders. " * 100, encoding="utf-8")
+    [outcome] = ingest([big], memory, small)
+    assert outcome.status == "refused"
+    assert "1000" in outcome.reason
+
+
+@pytest.mark.slow
+def test_a_50_megabyte_file_is_refused_and_nothing_else_is_lost(memory, project, tmp_path):
+    big = tmp_path / "huge.txt"
+    with big.open("w", encoding="utf-8") as out:
+        line = "The exchange went ahead as planned and everyone came home safely today.\n"
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            out.write(line)
+    shutil.copy(SEED, tmp_path / "good.txt")
+    outcomes = {o.source.rsplit("/", 1)[-1]: o.status for o in ingest([tmp_path], memory, project)}
+    assert outcomes == {"huge.txt": "refused", "good.txt": "stored"}
+
+
+def test_an_article_that_reports_no_exchange_yields_no_exchange(memory, project, tmp_path):
+    path = tmp_path / "planned.txt"
+    path.write_text(
+        "Kyiv and Moscow have agreed in principle to swap 300 prisoners next month, a mediator said on\n"
+        "Tuesday. No date has been fixed and no one has been released yet.\n", encoding="utf-8")
+    [outcome] = ingest([path], memory, project)
+    assert outcome.status == "stored"
+    assert outcome.exchanges == 0
+    assert memory.query("PREFIX pow: <https://w3id.org/powkg/ontology#> ASK { ?e a pow:Exchange }").boolean is False
+
+
+def test_reasoning_puts_azovstal_cohorts_in_donetsk_oblast(memory, project):
+    from powkg.queries import load_queries
+
+    from paths import REPO
+
+    ingest([SEEDS], memory, project)
+    query = load_queries(REPO / "queries")["cohorts-defending-place"].bind({})
+    before = {str(r["place"]) for r in memory.query(query).rows}
+    assert "Azovstal" not in before
+    assert reason(memory, project) > 0
+    after = {str(r["place"]) for r in memory.query(query).rows}
+    assert {"Azovstal", "Mariupol"} <= after
+
+
+def test_inferred_triples_live_in_their_own_graph(memory, project):
+    ingest([SEEDS], memory, project)
+    reason(memory, project)
+    inferred = memory.graph(project.iris.inferred_graph)
+    assert len(inferred) > 0
+    for name in memory.graph_names():
+        if project.iris.is_article_graph(name):
+            assert not set(memory.graph(name)) & set(inferred)
+
+
+def test_build_validates_the_whole_graph(memory, project):
+    result = build([SEEDS], memory, project)
+    assert result.report.conforms
+    again = validate_store(memory, project)
+    assert again.results == result.report.results

@@ -1,0 +1,62 @@
+"""Curated queries: parameters are bound as RDF terms, never pasted as text."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+
+from powkg.errors import QueryError, UnknownQuery
+from powkg.queries import load_queries, resolve
+from powkg.store import open_store
+
+from paths import REPO
+
+QUERIES = load_queries(REPO / "queries")
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_curated_query_parses_unbound_and_bound_in_both_engines(name):
+    query = QUERIES[name]
+    values = {p.name: {"iri": "https://w3id.org/powkg/id/exchange/2024-12-30", "integer": "2024",
+                       "string": "returned", "date": "2024-12-30"}[p.type] for p in query.parameters}
+    texts = [query.bind(values)]
+    if not any(p.required for p in query.parameters):
+        texts.append(query.bind({}))
+    store = open_store("memory:")
+    for text in texts:
+        prepareQuery(text)
+        assert store.query(text).kind == "select"
+
+
+def test_a_string_parameter_cannot_inject_sparql():
+    store = open_store("memory:")
+    graph = Graph()
+    graph.add((URIRef("https://example.org/c"), URIRef("https://w3id.org/powkg/ontology#measure"),
+               Literal("returned")))
+    store.replace_graph("https://w3id.org/powkg/graph/article/x", graph)
+    query = QUERIES["running-totals"]
+    hostile = 'returned" || true) } #'
+    text = query.bind({"measure": hostile})
+    assert '"returned\\" || true) } #"' in text
+    assert store.query(text).rows == ()
+
+
+def test_a_bad_iri_parameter_is_refused():
+    with pytest.raises(QueryError, match="not a valid iri"):
+        QUERIES["exchange-breakdown"].bind({"exchange": "<x> } DROP ALL {"})
+
+
+def test_a_missing_required_parameter_is_named():
+    with pytest.raises(QueryError, match="needs the parameter 'exchange'"):
+        QUERIES["exchange-breakdown"].bind({})
+
+
+def test_an_unknown_parameter_is_named():
+    with pytest.raises(QueryError, match="has no parameter colour"):
+        QUERIES["conflicts"].bind({"colour": "red"})
+
+
+def test_unknown_query_lists_the_curated_ones():
+    with pytest.raises(UnknownQuery, match="exchanges-by-date"):
+        resolve("no-such-query", REPO / "queries")

@@ -1,0 +1,179 @@
+"""reading: noise removal, metadata, and refusal of what cannot be read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from powkg.errors import UnreadableArticle
+from powkg.reading import clean_text, read_article, read_articles
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# A page as a scraper leaves it, written for this test: every kind of furniture around two paragraphs.
+PAGE = """ua en ru
+Home | News | War
+
+Twelve defenders come home after a new swap
+
+Twelve defenders come home after a new swap Soldiers walk to a bus (Photo:
+Author: Test Writer
+ date 2023-05-06 (WIRE- Test Outlet)
+Twelve Ukrainian defenders returned home on Saturday, officials said.
+
+Soldiers walk to a bus (Photo: Press service)
+
+Read also: What is known about the next exchange
+
+The group includes four officers.
+
+Tags: exchange, prisoners
+Share: Facebook Twitter Telegram
+Comments (0)
+Log in to comment
+Subscribe to our morning newsletter.
+(C) 2023 All rights reserved.
+"""
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_noise_lines_are_removed(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, "page.txt", PAGE.encode()))
+    assert article.text == ("Twelve defenders come home after a new swap\n\n"
+                            "Twelve Ukrainian defenders returned home on Saturday, officials said.\n\n"
+                            "The group includes four officers.")
+
+
+def test_metadata_comes_from_the_noise_lines(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, "page.txt", PAGE.encode()))
+    assert (article.id, article.title, article.author, article.publisher, article.published, article.language) == (
+        "page", "Twelve defenders come home after a new swap", "Test Writer", "Test Outlet", date(2023, 5, 6), "en")
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("Дата: 9 квітня 2022, 20:40", date(2022, 4, 9)),
+    ("03.11.2022 16:40 · Війна", date(2022, 11, 3)),
+    ("17:08 23.11.2022", date(2022, 11, 23)),
+    ("Thursday, 25 May 2023, 14:20", date(2023, 5, 25)),
+    ("Published 18 September 2023, 12:23", date(2023, 9, 18)),
+    ("17 жовтня 2022, 19:20", date(2022, 10, 17)),
+    ("1 декабря 2022, 17:31", date(2022, 12, 1)),
+], ids=["uk-label", "dotted-section", "time-first", "weekday", "published", "uk-month", "ru-month"])
+def test_date_lines_give_the_published_date(line: str, published: date) -> None:
+    text, meta = clean_text(f"A headline about a swap\n{line}\n\nTen soldiers came home today.")
+    assert (meta.published, text) == (published, "A headline about a swap\n\nTen soldiers came home today.")
+
+
+def test_author_and_time_on_one_line() -> None:
+    _, meta = clean_text("Author: Test Writer   18:16, 16.02.23\n\nA headline\n\nSome text here.")
+    assert (meta.author, meta.published) == ("Test Writer", date(2023, 2, 16))
+
+
+def test_wire_line_followed_by_text_keeps_the_text() -> None:
+    text, meta = clean_text(" date 2024-12-30 (MENAFN- Test Agency) Forty people were freed today.")
+    assert (text, meta.published, meta.publisher) == ("Forty people were freed today.", date(2024, 12, 30), "MENAFN")
+
+
+@pytest.mark.parametrize("line", [
+    "УКР | РУС | ENG", "Read in: UA | EN", "Головна › Новини › Війна", "Читайте також: щось інше",
+    "Related: another story", "Поділитися", "Share this article", "Advertisement", "1 min read",
+    "Фото: Офіс президента",
+], ids=["switcher-uk", "read-in", "breadcrumb-uk", "read-also-uk", "related", "share-uk", "share-article",
+        "advertisement", "min-read", "photo-uk"])
+def test_furniture_lines_are_dropped(line: str) -> None:
+    text, _ = clean_text(f"A headline about a swap\n\n{line}\n\nTen soldiers came home today.")
+    assert text == "A headline about a swap\n\nTen soldiers came home today."
+
+
+def test_link_block_after_a_heading_is_dropped() -> None:
+    text, _ = clean_text("A headline about a swap\n\nTen soldiers came home today.\n\nMost read\nOther news item")
+    assert text == "A headline about a swap\n\nTen soldiers came home today."
+
+
+def test_language_is_detected() -> None:
+    article_uk = clean_text("Україна повернула з полону десять військових")
+    assert article_uk[0].startswith("Україна")
+
+
+@pytest.mark.parametrize(("name", "language"), [("d03", "uk"), ("d13", "ru"), ("d12", "en")])
+def test_corpus_languages(name: str, language: str) -> None:
+    assert read_article(SHARED / "corpus" / "articles" / f"{name}.txt").language == language
+
+
+def test_overrides_win(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, "page.txt", PAGE.encode()), published=date(2020, 1, 2),
+                           publisher="Given", url="https://example.org/a")
+    assert (article.published, article.publisher, article.url) == (date(2020, 1, 2), "Given", "https://example.org/a")
+
+
+def test_seed_metadata() -> None:
+    first = read_article(SHARED / "seeds" / "000_656f3c77d47d075b.txt")
+    second = read_article(SHARED / "seeds" / "002_7a15865362665bc9.txt")
+    assert (first.author, first.published, first.title) == (
+        "Daria Shekina", None, "Ukraine frees 100 defenders from Russian captivity")
+    assert (second.published, second.publisher) == (date(2024, 12, 30), "MENAFN")
+    assert "ua en ru" not in first.text and "(Photo:" not in first.text
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "empty file: it holds no text"),
+    (b"  \n\n ", "empty file: it holds no text"),
+    (b"text\x00more", "binary file: NUL byte at byte offset 4"),
+    ("Київ".encode("cp1251"), "not UTF-8: invalid byte 0xca at byte offset 0"),
+    (b"valid start \xff", "not UTF-8: invalid byte 0xff at byte offset 12"),
+], ids=["empty", "blank", "binary", "cp1251", "bad-byte"])
+def test_unreadable_files(tmp_path: Path, data: bytes, message: str) -> None:
+    path = write(tmp_path, "bad.txt", data)
+    with pytest.raises(UnreadableArticle) as caught:
+        read_article(path)
+    assert caught.value.reason == message
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_too_large(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", b"x" * 101)
+    with pytest.raises(UnreadableArticle) as caught:
+        read_article(path, max_bytes=100)
+    assert caught.value.reason == "too large: 101 bytes, the limit is 100 bytes"
+
+
+def test_jsonl_records(tmp_path: Path) -> None:
+    records = [{"id": "r1", "text": "Ten soldiers came home today.", "published": "2023-05-06",
+                "url": "https://example.org/r1", "language": "en"},
+               {"text": "Двадцять військових повернулися додому."}]
+    path = write(tmp_path, "batch.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode())
+    first, second = list(read_articles(path))
+    assert (first.id, first.published, first.url, first.language) == (
+        "r1", date(2023, 5, 6), "https://example.org/r1", "en")
+    assert (second.id, second.language) == ("batch-2", "uk")
+
+
+def test_jsonl_record_without_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "batch.jsonl", b'{"id": "x"}\n')
+    with pytest.raises(UnreadableArticle, match=r"batch.jsonl:1: a record needs a 'text' string"):
+        list(read_articles(path))
+
+
+def test_html_page(tmp_path: Path) -> None:
+    html = ("<html><head><title>Swap</title><meta name='author' content='Test Writer'>"
+            "<meta property='article:published_time' content='2023-05-06'></head><body><article>"
+            "<h1>Twelve defenders come home</h1><p>Twelve Ukrainian defenders returned home on Saturday after "
+            "another exchange of prisoners, officials said in a statement.</p></article></body></html>")
+    article = read_article(write(tmp_path, "page.html", html.encode()))
+    assert (article.author, article.published, article.id) == ("Test Writer", date(2023, 5, 6), "page")
+    assert "Twelve Ukrainian defenders returned home on Saturday" in article.text
+
+
+def test_folder_reads_every_article_in_name_order(tmp_path: Path) -> None:
+    write(tmp_path, "b.txt", b"Ten soldiers came home today.")
+    write(tmp_path, "a.txt", b"Five soldiers came home today.")
+    write(tmp_path, "notes.md", b"not an article")
+    assert [a.id for a in read_articles(tmp_path)] == ["a", "b"]
