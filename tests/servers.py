@@ -49,6 +49,7 @@ class Server:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen[bytes] | None = None
         self.environ: dict[str, str] = {}
+        self.own_graphs: set[str] = set()         # graphs the server keeps for itself
         self.log = self.folder / "server.log"
 
     # -- what subclasses give -------------------------------------------------------------------
@@ -226,7 +227,6 @@ class VirtuosoServer(Server):
             raise RuntimeError(NO_VIRTUOSO)
         self.http_port, self.sql_port = free_port(), free_port()
         self.buffers = buffers
-        self.own_graphs: set[str] = set()
         (self.folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
             sql_port=self.sql_port, http_port=self.http_port, buffers=buffers, dirty_buffers=buffers * 3 // 4))
 

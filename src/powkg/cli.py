@@ -12,13 +12,14 @@ import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
 from . import __version__
-from .errors import PowkgError
+from .errors import ConfigError, PowkgError
 from .evaluation import evaluate, format_table
 from .facts import FactsReader
 from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
@@ -66,8 +67,10 @@ def make_parser() -> argparse.ArgumentParser:
     sub = command("build", cmd_build, "Ingest articles (files or folders), reason, and validate the whole graph")
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
+    add_metadata_flags(sub)
     sub = command("ingest", cmd_ingest, "Extract, check and store articles; each article's graph is replaced whole")
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add_metadata_flags(sub)
     command("reason", cmd_reason, "Recompute the inferred graph (OWL 2 RL) from the ontology and the facts")
     sub = command("validate", cmd_validate, "Validate the whole graph with the SHACL shapes; exit 1 on violations")
     sub.add_argument("-o", "--output", type=Path, default=Path("validation-report.ttl"),
@@ -91,7 +94,41 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print the scores as JSON")
     sub.add_argument("--fail-under", type=float, metavar="F1",
                      help="exit 1 when any field's F1 is below this")
+    sub = command("serve", cmd_serve, "Serve the graph over HTTP (SPARQL endpoint, linked data, curated queries, "
+                                      "exports, validation); builds it from the bundled articles if the store has none")
+    # The same settings as the global --host/--port, accepted after the command too; SUPPRESS keeps an
+    # absent flag from overwriting a global one.
+    sub.add_argument("--host", dest="host", default=argparse.SUPPRESS, metavar="HOST",
+                     help="address to listen on (env POWKG_HOST, default 127.0.0.1)")
+    sub.add_argument("--port", dest="port", default=argparse.SUPPRESS, metavar="PORT",
+                     help="port to listen on (env POWKG_PORT, default 8000)")
     return parser
+
+
+METADATA_FLAGS = {
+    "language": "the articles' language (en, uk, ru); detected when not given",
+    "published": "publication date, YYYY-MM-DD",
+    "publisher": "the outlet",
+    "author": "the author",
+    "url": "where the article was published",
+    "title": "the headline",
+}
+
+
+def add_metadata_flags(sub: argparse.ArgumentParser) -> None:
+    group = sub.add_argument_group("metadata (wins over what is read from the articles)")
+    for name, help_text in METADATA_FLAGS.items():
+        group.add_argument(f"--{name}", help=help_text)
+
+
+def metadata(args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(args, name) for name in METADATA_FLAGS if getattr(args, name)}
+    if "published" in values:
+        try:
+            values["published"] = date.fromisoformat(values["published"])
+        except ValueError:
+            raise ConfigError(f"--published {values['published']!r}: expected YYYY-MM-DD") from None
+    return values
 
 
 @contextmanager
@@ -107,7 +144,8 @@ def opened(settings: Settings):  # type: ignore[no-untyped-def]
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     project = Project.load(settings)
     with opened(settings) as store:
-        result = build(args.paths, store, project, progress=print_outcome)
+        result = build(args.paths, store, project, progress=print_outcome, workers=settings.workers,
+                       overrides=metadata(args))
         print_ingest_summary(result.outcomes, store)
         print(f"reasoning: {result.inferred} inferred triples")
         print_report(result.report)
@@ -122,7 +160,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     project = Project.load(settings)
     with opened(settings) as store:
-        outcomes = ingest(args.paths, store, project, progress=print_outcome)
+        outcomes = ingest(args.paths, store, project, progress=print_outcome, workers=settings.workers,
+                          overrides=metadata(args))
         print_ingest_summary(outcomes, store)
     return EXIT_OK if all(o.status in ("stored", "unchanged") for o in outcomes) else EXIT_FOUND
 
@@ -195,6 +234,20 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .api import serve
+
+    project = Project.load(settings)
+    with opened(settings) as store:
+        if not any(project.iris.is_article_graph(g) for g in store.graph_names()):
+            sample = settings.home_path / "data" / "sample"
+            print(f"the store holds no article yet: building the graph from {sample}", file=sys.stderr)
+            result = build([sample], store, project, progress=print_outcome)
+            print_ingest_summary(result.outcomes, store)
+        serve(settings, store, project=project)
     return EXIT_OK
 
 

@@ -10,9 +10,11 @@ quarantine graph with the reason, outside every query's default graph.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing as mp
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -22,7 +24,7 @@ from .extraction import extract_facts
 from .iris import DCTERMS, RDF, RDFS, Iris
 from .mapping import to_graph
 from .model import Article, IngestOutcome, Report
-from .reading import read_articles
+from .reading import read_articles, with_metadata
 from .reasoning import infer
 from .settings import Settings
 from .store import Store
@@ -82,43 +84,91 @@ def ensure_ontology(store: Store, project: Project) -> None:
         store.replace_graph(name, project.ontology)
 
 
-def ingest(paths: Iterable[Path], store: Store, project: Project,
-           progress: Progress | None = None) -> list[IngestOutcome]:
+@dataclass(frozen=True)
+class Prepared:
+    """An article read, extracted and mapped (the pure part of ingest), or why it could not be."""
+
+    source: str
+    article: Article | None = None
+    graph: Graph | None = None
+    exchanges: int = 0
+    failure: str | None = None
+
+
+def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
+           workers: int = 1, overrides: Mapping[str, Any] | None = None) -> list[IngestOutcome]:
+    """Ingest files and folders of articles; each article's graph is replaced in one transaction.
+
+    Reading, extraction and mapping are pure, so with ``workers`` > 1 and enough files they run in
+    that many processes; checking and storing stay in this one, in the order of the files.
+    """
     ensure_ontology(store, project)
+    files = list(article_files(paths))
     outcomes = []
-    for path in article_files(paths):
-        for outcome in ingest_file(path, store, project):
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+    for prepared in _prepare_all(files, project, workers, dict(overrides or {})):
+        outcome = commit(prepared, store, project)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
     return outcomes
 
 
-def ingest_file(path: Path, store: Store, project: Project) -> Iterator[IngestOutcome]:
+def prepare_file(path: Path, project: Project, overrides: Mapping[str, Any] | None = None) -> list[Prepared]:
+    """Read one file (a .jsonl file may hold many articles), then extract and map each article."""
     try:
         articles = list(read_articles(path, max_bytes=project.settings.max_article_bytes))
     except PowkgError as exc:
-        yield refuse(str(path), str(exc), store, project)
+        return [Prepared(source=str(path), failure=str(exc))]
+    return [prepare(with_metadata(a, **overrides) if overrides else a, project) for a in articles]
+
+
+def prepare(article: Article, project: Project) -> Prepared:
+    try:
+        facts = extract_facts(article, project.gazetteer)
+        graph = to_graph(facts, article, gazetteer=project.gazetteer, iris=project.iris)
+    # The per-article boundary: a fault in extraction must cost this article only, and leave a trace.
+    except Exception as exc:  # noqa: BLE001
+        return Prepared(source=article.source, article=article,
+                        failure=f"extraction failed: {type(exc).__name__}: {exc}")
+    return Prepared(source=article.source, article=article, graph=graph, exchanges=len(facts.exchanges))
+
+
+# Worker processes inherit the project through fork; only file paths and results cross processes.
+_WORKER_PROJECT: Project | None = None
+_PARALLEL_FROM = 64
+
+
+def _prepare_in_worker(job: tuple[Path, dict[str, Any]]) -> list[Prepared]:
+    assert _WORKER_PROJECT is not None
+    return prepare_file(job[0], _WORKER_PROJECT, job[1])
+
+
+def _prepare_all(files: list[Path], project: Project, workers: int,
+                 overrides: dict[str, Any]) -> Iterator[Prepared]:
+    global _WORKER_PROJECT
+    if workers <= 1 or len(files) < _PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        for path in files:
+            yield from prepare_file(path, project, overrides)
         return
-    for article in articles:
-        yield ingest_article(article, store, project)
+    _WORKER_PROJECT = project
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for batch in pool.imap(_prepare_in_worker, [(p, overrides) for p in files], chunksize=16):
+                yield from batch
+    finally:
+        _WORKER_PROJECT = None
 
 
-def ingest_article(article: Article, store: Store, project: Project) -> IngestOutcome:
-    """Extract, map, check and store one article; its graph is replaced in one transaction."""
+def commit(prepared: Prepared, store: Store, project: Project) -> IngestOutcome:
+    """Check a prepared article's graph and store it, or keep it in quarantine with its reason."""
+    article, graph = prepared.article, prepared.graph
+    if article is None or graph is None:
+        return refuse(prepared.source, prepared.failure or "unknown failure", store, project, article=article)
     iris = project.iris
     graph_name = iris.article_graph(article.digest)
     if _already_stored(store, graph_name, project):
         return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name, status="unchanged")
-    try:
-        facts = extract_facts(article, project.gazetteer)
-        graph = to_graph(facts, article, gazetteer=project.gazetteer, iris=iris)
-    # The per-article boundary: a fault in extraction must cost this article only, and leave a trace.
-    except Exception as exc:  # noqa: BLE001
-        return refuse(article.source, f"extraction failed: {type(exc).__name__}: {exc}", store, project,
-                      article=article)
     report = check(graph, project)
-    stale = _other_versions(store, article, graph_name, project)
     if not report.conforms:
         quarantined = Graph()
         quarantined += graph
@@ -127,15 +177,16 @@ def ingest_article(article: Article, store: Store, project: Project) -> IngestOu
         store.drop_graph(graph_name)
         return IngestOutcome(source=article.source, article_id=article.id,
                              graph=iris.quarantine_graph(article.digest), status="quarantined",
-                             exchanges=len(facts.exchanges), triples=len(graph),
+                             exchanges=prepared.exchanges, triples=len(graph),
                              reason=f"{report.violations} violation(s) of the article shapes", report=report)
+    stale = _other_versions(store, article, graph_name, project)
     store.replace_graph(graph_name, graph)
     for name in stale:
         store.drop_graph(name)
     store.drop_graph(iris.quarantine_graph(article.digest))
     warnings = tuple(f"{r.severity}: {r.message}" for r in report.results)
     return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name,
-                         exchanges=len(facts.exchanges), triples=len(graph), report=report, warnings=warnings)
+                         exchanges=prepared.exchanges, triples=len(graph), report=report, warnings=warnings)
 
 
 def check(graph: Graph, project: Project) -> Report:
@@ -206,8 +257,8 @@ def validate_store(store: Store, project: Project) -> Report:
     return merge(reports)
 
 
-def build(paths: Iterable[Path], store: Store, project: Project,
-          progress: Progress | None = None) -> BuildResult:
-    outcomes = ingest(paths, store, project, progress)
+def build(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
+          workers: int = 1, overrides: Mapping[str, Any] | None = None) -> BuildResult:
+    outcomes = ingest(paths, store, project, progress, workers=workers, overrides=overrides)
     inferred = reason(store, project)
     return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=validate_store(store, project))

@@ -43,9 +43,14 @@ _ALIASES = {
 }
 
 
+# Further ``format=`` values clients send: SPARQLWrapper names Turtle "n3" (Turtle is a subset of N3),
+# and "json" for a graph can only mean JSON-LD.
+_KEYS = {"turtle": ("n3",), "jsonld": ("json",), "rdfxml": ("rdf+xml",)}
+
+
 def _represent(fmt: Format) -> Representation:
     return Representation(fmt.name, fmt.media_type, _ALIASES.get(fmt.name, ()),
-                          (fmt.name, fmt.extension, fmt.media_type, *fmt.aliases), fmt)
+                          (fmt.name, fmt.extension, fmt.media_type, *fmt.aliases, *_KEYS.get(fmt.name, ())), fmt)
 
 
 def _by_name(formats: Sequence[Format], *names: str) -> tuple[Representation, ...]:
@@ -139,13 +144,15 @@ def _quality(offer: Representation, ranges: list[_Range]) -> tuple[float, int]:
 
 
 def by_format(value: str, offers: Sequence[Representation]) -> Representation:
-    """The offer a ``format=`` value names; NotAcceptable for a known format this answer cannot take."""
-    key = value.strip().lower()
-    for offer in offers:
-        if key in offer.keys or key == offer.name or key == offer.media_type:
-            return offer
+    """The offer a ``format=`` value names (a name, an extension, a media type, or a comma-separated list of
+    these as SPARQLWrapper sends); NotAcceptable for a known format this answer cannot take."""
+    keys = [part.split(";")[0].strip().lower() for part in value.split(",") if part.strip()]
+    for key in keys:
+        for offer in offers:
+            if key in offer.keys or key == offer.name or key == offer.media_type:
+                return offer
     known = {k for rep in (*RESULTS, *DUMPS, HTML) for k in (rep.name, *rep.keys)}
-    if key in known:
+    if any(key in known for key in keys):
         raise NotAcceptable(offered(offers))
     raise QueryError(f"unknown format {value!r}; this resource can be had as: "
                      + ", ".join(f"{o.name} ({o.media_type})" for o in offers))

@@ -15,7 +15,9 @@ Every value is a ``Stated`` whose ``Evidence`` holds the exact characters that s
     assembling   which exchange each sentence is about
     building     one exchange's facts
     totals       running totals
-    english      the words and patterns of English reporting (one module per language)
+    language     what a language provides: cue words and phrase patterns of the genre
+    english, ukrainian, russian    one module per language
+    morphology   inflected Ukrainian and Russian forms (pymorphy3)
 """
 
 from __future__ import annotations
@@ -27,17 +29,22 @@ from ..vocabulary import Gazetteer
 from .assembling import assign
 from .attribution import attribute
 from .building import build, with_previous
-from .english import ENGLISH, LANGUAGES, Language
+from .english import ENGLISH
+from .language import Language
 from .matching import Mention, matcher_for
+from .russian import RUSSIAN
 from .segmenting import split_sentences
 from .sentences import read_sentence
 from .totals import merge_totals, running_totals
+from .ukrainian import UKRAINIAN
 
-__all__ = ["extract_facts", "language_of"]
+__all__ = ["extract_facts", "language_of", "LANGUAGES"]
+
+LANGUAGES: dict[str, Language] = {"en": ENGLISH, "uk": UKRAINIAN, "ru": RUSSIAN}
 
 
 def language_of(article: Article) -> Language:
-    """The patterns for the article's language (English until Ukrainian and Russian join)."""
+    """The patterns for the article's language (English for a language the extractor does not know)."""
     return LANGUAGES.get(article.language, ENGLISH)
 
 
@@ -60,7 +67,7 @@ def extract_facts(article: Article, gazetteer: Gazetteer) -> Facts:
     """
     lang = language_of(article)
     text = article.text
-    matcher = matcher_for(gazetteer)
+    matcher = matcher_for(gazetteer, lang)
     sentences = split_sentences(text)
     mentions = matcher.find(text)
     agents = [m for m in mentions if m.term_of("agent") is not None]

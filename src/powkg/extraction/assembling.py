@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..model import Evidence
 from .counting import Count
 from .dates import DateMention
-from .english import Language
+from .language import Language
 from .sentences import SentenceFacts
 
 
@@ -56,14 +56,15 @@ def _is_dead_only(facts: SentenceFacts, lang: Language) -> bool:
         c.kind in ("people", "military", "unit", "category") for c in facts.counts)
 
 
-def _previous_word(facts: SentenceFacts) -> bool:
-    text = facts.sentence.text.lower()
-    return any(w in text for w in ("previous", "preceding", "prior ", "last exchange", "last swap")) or \
-        text.startswith("previously")
+def _returnees(facts: SentenceFacts) -> bool:
+    """Whether a sentence counts people who came back (not Russians, not the dead, not bare numbers)."""
+    return bool(facts.formula) or any(c.kind in ("people", "military", "unit", "category") for c in facts.counts)
 
 
-def _open(drafts: list[Draft], facts: SentenceFacts, passing: bool, date: DateMention | None) -> int:
-    draft = Draft(opened_by=facts, passing=passing, previous_marker=passing and _previous_word(facts),
+def _open(drafts: list[Draft], facts: SentenceFacts, passing: bool, date: DateMention | None,
+          lang: Language) -> int:
+    previous = passing and bool(lang.previous_exchange.search(facts.sentence.text))
+    draft = Draft(opened_by=facts, passing=passing, previous_marker=previous,
                   date=date, date_facts=facts if date else None)
     drafts.append(draft)
     return len(drafts) - 1
@@ -71,28 +72,31 @@ def _open(drafts: list[Draft], facts: SentenceFacts, passing: bool, date: DateMe
 
 def _target(drafts: list[Draft], facts: SentenceFacts, current: int | None, lang: Language) -> int | None:
     """The index of the exchange a sentence is about (opening one if it reports a new one)."""
-    if facts.aside:
-        return None
     reports = _reports_exchange(facts, lang) and not _is_dead_only(facts, lang)
     date = facts.event_dates[0] if facts.event_dates else None
     main = drafts[0] if drafts else None
+    if facts.aside:
+        # 'Separately, ...' is about something else, unless it reports a swap of its own
+        if reports and main is not None and facts.exchange_noun and _returnees(facts):
+            return _open(drafts, facts, True, date, lang)
+        return None
     if reports and date is not None:
         if facts.another:
-            index = _open(drafts, facts, True, date)
-            return index
+            return _open(drafts, facts, main is not None, date, lang)
         for index, draft in enumerate(drafts):
             if draft.same_day(date):
                 return index
         if main is None and not facts.past_marker:
-            return _open(drafts, facts, False, date)
+            return _open(drafts, facts, False, date, lang)
         if main is not None and main.date is None and not facts.past_marker and current == 0:
             main.date, main.date_facts = date, facts
             return 0
-        return _open(drafts, facts, True, date)
+        return _open(drafts, facts, True, date, lang)
     if reports and facts.past_marker and main is not None:
-        return _open(drafts, facts, True, None)
+        # 'The previous swap freed 52 people': one of its own; 'Earlier swaps took place in May': none
+        return _open(drafts, facts, True, None, lang) if _returnees(facts) else None
     if reports and main is None:
-        return _open(drafts, facts, False, date)
+        return _open(drafts, facts, False, date, lang)
     if date is not None and main is not None and main.same_day(date):
         return 0
     if facts.back_to_main and main is not None and not facts.past_marker:

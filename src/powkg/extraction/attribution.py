@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .english import Language
+from .language import Language
 from .matching import Mention
 from .segmenting import Sentence, quotations
 

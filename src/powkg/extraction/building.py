@@ -14,10 +14,17 @@ from dataclasses import dataclass, field, replace
 from ..model import Cohort, Evidence, Exchange, Stated
 from .assembling import Draft, evidence_of, phrase_evidence
 from .counting import Count
-from .english import Language, ordinal_value
+from .language import Language
+from .matching import Mention, dateline
+from .numbers import parse_number
 from .sentences import SentenceFacts
 
 GROUP_KINDS = ("people", "military", "unit", "category", "place", "other")
+# Person categories by what they say of a returnee (the concept schemes of ontology/vocabulary.ttl):
+# status categories split the returnees like units do; sex is counted over the whole exchange, so a
+# count of women inside one group ('one of the eight civilians is a woman') is a further count.
+STATUS = frozenset({"military", "civilians"})
+SEX = frozenset({"women", "men"})
 
 
 @dataclass
@@ -28,6 +35,7 @@ class _State:
     total: Stated[int] | None = None
     total_count: Count | None = None
     total_implicit: bool = False
+    total_facts: SentenceFacts | None = None
     handed_over: Stated[int] | None = None
     cohorts: list[Cohort] = field(default_factory=list)
     cohort_counts: list[Count] = field(default_factory=list)
@@ -67,7 +75,7 @@ def _stated_total(groups: list[Count], facts: SentenceFacts, state: _State) -> t
     head = groups[0]
     if len(groups) > 1 and head.kind in ("people", "military", "other"):
         follows = text[head.span[1]:groups[1].number.start]
-        if re.fullmatch(r"[^,:;]{0,40}?[,:]\s*(?:namely\s+)?", follows):
+        if state.lang.head_breakdown.fullmatch(follows):
             return head, False
     if len(groups) == 1 and (head.kind in ("people", "military", "other") or facts is state.draft.opened_by):
         return head, True
@@ -79,7 +87,9 @@ def _take_total(facts: SentenceFacts, counts: list[Count], state: _State) -> Non
         return
     groups = _groups(counts, state.text, state.lang)
     if facts.formula and facts.formula[0] == facts.formula[1]:
-        others = [g for g in groups if not facts.formula[2] <= g.number.start < facts.formula[3]]
+        # '86 for 86, with 15 women among those freed': the formula is the whole, unless more came back
+        others = [g for g in groups if not facts.formula[2] <= g.number.start < facts.formula[3]
+                  and g.value > facts.formula[0]]
         if not others:
             evidence = evidence_of(facts)
             state.total = Stated(facts.formula[0], evidence)
@@ -90,7 +100,7 @@ def _take_total(facts: SentenceFacts, counts: list[Count], state: _State) -> Non
     count, implicit = _stated_total(groups, facts, state)
     if count is not None:
         state.total = Stated(count.value, evidence_of(facts), count.qualifier)
-        state.total_count, state.total_implicit = count, implicit
+        state.total_count, state.total_implicit, state.total_facts = count, implicit, facts
 
 
 def _parent_cohort(count: Count, counts: list[Count], state: _State) -> int | None:
@@ -138,19 +148,18 @@ def _add_cohort(count: Count, facts: SentenceFacts, counts: list[Count], state: 
     state.cohort_counts.append(count)
 
 
-def _ranks_from_soldiers(counts: list[Count], text: str) -> None:
+def _ranks_from_soldiers(counts: list[Count], text: str, lang: Language) -> None:
     """'13 officers and 20 soldiers': soldiers set against officers are the enlisted ranks."""
     for first, second in zip(counts, counts[1:], strict=False):
         if first.key == "officers" and second.kind in ("military", "other") or \
                 first.key == "officers" and second.key == "military":
-            between = text[first.number.end:second.number.start]
-            if re.fullmatch(r"\s+(?:are\s+)?officers?\s*(?:,|and)\s*(?:are\s+)?", between):
+            if lang.officers_then.fullmatch(text, first.number.end, second.number.start):
                 second.kind, second.key = "category", "enlisted_and_sergeants"
 
 
 def _read_counts(facts: SentenceFacts, state: _State) -> None:
     counts = _exchange_counts(facts)
-    _ranks_from_soldiers(counts, state.text)
+    _ranks_from_soldiers(counts, state.text, state.lang)
     _take_total(facts, counts, state)
     for count in counts:
         if count.kind == "russian":
@@ -158,7 +167,7 @@ def _read_counts(facts: SentenceFacts, state: _State) -> None:
                 state.handed_over = Stated(count.value, phrase_evidence(state.text, facts, count), count.qualifier)
             continue
         if count.kind == "military" or count.kind == "category" and count.key == "military":
-            if count is not state.total_count and not count.nested and count.ref is None:
+            if count is not state.total_count and not count.nested and count.ref in (None, "whole"):
                 state.military.append((count, facts))
             continue
         if count is state.total_count and count.kind not in ("unit", "category"):
@@ -174,6 +183,8 @@ def _whole_rules(facts: SentenceFacts, state: _State) -> None:
                     None)
     if lang.no_officers.search(s.text):
         state.extra.append(("officers_zero", Stated(0, evidence)))
+    if lang.only_women.search(s.text):
+        state.extra.append(("only_women", Stated(0, evidence)))
     if enlisted is not None:
         all_are = [m for m in lang.all_are.finditer(text, s.start, enlisted.start) if enlisted.start - m.end() < 25]
         if all_are:
@@ -207,20 +218,78 @@ def _finish_ranks(state: _State) -> None:
 
 def _finish_military(state: _State) -> list[tuple[str, Stated[int]]]:
     """Service members become a 'military' cohort where the text splits them from civilians and
-    gives no unit breakdown; with a breakdown they are the total of service members."""
+    gives no unit breakdown; with a breakdown they are the total of service members. 'All of them
+    belong to the National Guard' makes the service members (or everyone) members of that unit."""
     others: list[tuple[str, Stated[int]]] = []
-    flags = [key for key, _ in state.extra if key.startswith("all_unit:")]
+    flags = [(key, stated) for key, stated in state.extra if key.startswith("all_unit:")]
     has_units = any(c.unit for c in state.cohorts)
+    if flags and not has_units and state.total is not None and not state.military and \
+            not any(c.category in STATUS for c in state.cohorts):
+        key, stated = flags[0]
+        state.cohorts.append(Cohort(count=Stated(state.total.value, stated.evidence, state.total.qualifier),
+                                    unit=key.split(":")[1]))
+        return others
     for count, facts in state.military:
         if state.total is not None and count.value == state.total.value:
             continue
         stated = Stated(count.value, phrase_evidence(state.text, facts, count), count.qualifier)
         if flags and not has_units:
-            state.cohorts.append(Cohort(count=stated, unit=flags[0].split(":")[1]))
+            state.cohorts.append(Cohort(count=stated, unit=flags[0][0].split(":")[1]))
         elif has_units:
             others.append(("service_members", stated))
         elif not any(c.category == "military" for c in state.cohorts):
             state.cohorts.append(Cohort(count=stated, category="military"))
+    return others
+
+
+def _finish_sex(state: _State) -> None:
+    """'обмін, у якому повертаються лише жінки': all women, no men."""
+    only = next((stated for key, stated in state.extra if key == "only_women"), None)
+    if only is None or state.total is None or any(c.category == "men" for c in state.cohorts):
+        return
+    women = next((c for c in state.cohorts if c.category == "women"), None)
+    if women is None:
+        state.cohorts.append(Cohort(count=Stated(state.total.value, only.evidence), category="women"))
+    elif women.count.value != state.total.value or women.part_of is not None:
+        return
+    state.cohorts.append(Cohort(count=Stated(0, only.evidence), category="men"))
+
+
+def _name(cohort: Cohort) -> str:
+    return cohort.unit or cohort.category or cohort.defended or cohort.captured or "group"
+
+
+def _settle_nesting(state: _State) -> list[tuple[str, Stated[int]]]:
+    """Nesting as the graph keeps it: units, status groups and places inside one another; rank and
+    other categories cut across groups, so they stand on their own; a count of women or men inside
+    one group ('дев'ять жінок' among the civilians) becomes a further count, 'women_among_civilians'."""
+    military = next((i for i, c in enumerate(state.cohorts) if c.category == "military"), None)
+    kept: list[int] = []
+    others: list[tuple[str, Stated[int]]] = []
+    parents: dict[int, int | None] = {}
+    for index, cohort in enumerate(state.cohorts):
+        parent = cohort.part_of
+        if parent is not None and parent < 0:
+            parent = military
+        parents[index] = parent
+        if cohort.category in SEX and parent is not None:
+            others.append((f"{cohort.category}_among_{_name(state.cohorts[parent])}", cohort.count))
+            continue
+        kept.append(index)
+    position = {old: new for new, old in enumerate(kept)}
+    settled = []
+    for old in kept:
+        cohort = state.cohorts[old]
+        parent = parents[old]
+        if cohort.category is not None and cohort.category not in STATUS or parent not in position:
+            parent = None
+        elif state.cohorts[parent].category is not None and state.cohorts[parent].category not in STATUS:
+            parent = None
+        elif (cohort.defended or cohort.captured) and not (state.cohorts[parent].defended or
+                                                           state.cohorts[parent].captured):
+            parent = None   # counts by place nest in one another, not in units ('two of whom fought at Azovstal')
+        settled.append(replace(cohort, part_of=position[parent] if parent is not None else None))
+    state.cohorts = settled
     return others
 
 
@@ -230,9 +299,11 @@ def _check_total(state: _State) -> None:
         return
     top = sum(c.count.value for c in state.cohorts if c.part_of is None and c.unit is None and
               c.category in ("civilians", "military", "foreigners"))
-    if top and state.total_count is not None and state.total_count.kind in ("military", "people"):
+    civilians = sum(c.count.value for c in state.cohorts if c.part_of is None and c.category == "civilians")
+    count = state.total_count
+    if count is not None and (count.kind == "military" and civilians or count.kind == "people" and top > count.value):
         if state.total_count.kind == "military":
-            state.military.insert(0, (state.total_count, state.draft.opened_by))
+            state.military.insert(0, (state.total_count, state.total_facts or state.draft.opened_by))
         state.total, state.total_count = None, None
 
 
@@ -246,8 +317,7 @@ def _ages(facts: SentenceFacts, state: _State) -> dict[str, Stated[int]]:
             hit = before or after
             if hit is None:
                 continue
-            from .numbers import parse_number
-            value = parse_number(hit.group("n"))
+            value = parse_number(hit.group("n"), lang.numbers)
             if value is None or not 14 <= value <= 100:
                 continue
             qualifier = state.lang.qualifier_names.get((hit.group("q") or "").lower())
@@ -256,14 +326,17 @@ def _ages(facts: SentenceFacts, state: _State) -> dict[str, Stated[int]]:
 
 
 def _ordinal(facts: SentenceFacts, state: _State) -> tuple[Stated[int], str] | None:
-    match = state.lang.ordinal.search(facts.sentence.text)
-    if not match:
-        return None
-    value = ordinal_value(match.group("ord"), state.lang)
-    if value is None:
-        return None
-    scope = (match.group("noun") + match.group("scope")).strip()
-    return Stated(value, evidence_of(facts)), scope
+    """'the fourth exchange since the invasion', 'третій обмін', '... відбувся вперше' (the first)."""
+    lang, sentence = state.lang, facts.sentence.text
+    for match in lang.ordinal.finditer(sentence):
+        value = lang.ordinal_value(match.group("ord"))
+        if value is not None:
+            return Stated(value, evidence_of(facts)), (match.group("noun") + match.group("scope")).strip()
+    first = lang.first_time.search(sentence)
+    noun = lang.exchange_noun.search(sentence)
+    if first and noun and noun.start() < first.start():
+        return Stated(1, evidence_of(facts)), sentence[noun.start():first.start()].strip(" ,;:—–")
+    return None
 
 
 def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[str]]]) -> None:
@@ -279,12 +352,22 @@ def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[st
         if place is None or "DetentionPlace" in place.classes:
             continue
         before = text[max(s.start, mention.start - 60):mention.start]
-        if lang.not_battle_place.search(before):
+        if lang.not_battle_place.search(before) or _actor(text, s.start, mention, lang):
             continue
         if lang.capture_verb.search(before[-45:]):
             out["captured"].append(Stated(place.key, evidence))
         elif "BattleLocation" in place.classes and not facts.russian_side:
             out["defended"].append(Stated(place.key, evidence))
+
+
+def _actor(text: str, start: int, mention: Mention, lang: Language) -> bool:
+    """A place named for its government or as a dateline ('Kyiv and Moscow agreed', 'Kyiv gave up',
+    'KYIV -'), unless the words before it make it a place ('defenders of Kyiv')."""
+    if dateline(text, mention):
+        return True
+    acts = lang.place_as_actor.match(text, mention.end) or \
+        lang.actor_before_place.search(text, max(start, mention.start - 25), mention.start)
+    return bool(acts) and not lang.location_verb.search(text, max(start, mention.start - 12), mention.start)
 
 
 def _unique(values: list[Stated[str]]) -> tuple[Stated[str], ...]:
@@ -311,6 +394,8 @@ def build(draft: Draft, text: str, lang: Language) -> Exchange:
     _check_total(state)
     others = _finish_military(state)
     _finish_ranks(state)
+    _finish_sex(state)
+    others += _settle_nesting(state)
     cohort_units = {c.unit for c in state.cohorts if c.unit}
     date = draft.date
     return Exchange(

@@ -11,10 +11,10 @@ steel plant', 'Two are officers'). Nesting follows the text: 'including', 'in pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .english import Language
-from .matching import Mention
+from .language import Language
+from .matching import Mention, dateline
 from .numbers import Number
 
 GENERIC_CATEGORIES = frozenset({"military"})   # a head noun that a unit may complement ('of the Navy')
@@ -33,6 +33,7 @@ class Count:
     span: tuple[int, int] = (0, 0)
     parent: int | None = None     # index in the sentence's counts
     extra: dict[str, str] = field(default_factory=dict)
+    also: list[str] = field(default_factory=list)   # further unit keys a distributive number counts ('по 2')
 
     @property
     def value(self) -> int:
@@ -92,23 +93,21 @@ def _apply_mention(count: Count, mention: Mention, text: str, np_end: int, view:
 
 
 def _left_link(view: SentenceView, number: Number, lang: Language) -> Mention | None:
-    window = max(view.start, number.start - 40)
+    window = max(view.start, number.start - lang.left_window)
     link = lang.left_link.search(view.text[window:number.start])
     if not link:
         return None
     anchor = window + link.start()
     mention = _last_mention_before(view, anchor + 1, ("unit", "category", "place"))
-    if mention is None or view.text[mention.end:anchor].strip() or mention.text.isupper() and len(mention.text) > 3:
+    if mention is None or view.text[mention.end:anchor].strip(" «»\"“”") or dateline(view.text, mention):
         return None
     where = bool(re.search(r"where\s*$", link.group(0)))
-    category = mention.term_of("category")
-    if where != bool(mention.term_of("place")) or (category is not None and category.key in GENERIC_CATEGORIES
-                                                    and mention.term_of("unit") is None):
+    if where != bool(mention.term_of("place")):
         return None
     # 'The Azov Regiment of the National Guard accounts for 108': the head is the first of the chain.
     while True:
         earlier = _last_mention_before(view, mention.start, ("unit",))
-        if earlier is None or not re.fullmatch(r"\s+of\s+(?:the\s+)?", view.text[earlier.end:mention.start]):
+        if earlier is None or not lang.unit_of.fullmatch(view.text, earlier.end, mention.start):
             return mention
         mention = earlier
 
@@ -118,8 +117,8 @@ def _predicate(view: SentenceView, count: Count, start: int, lang: Language) -> 
     if view.text[start:start + 3].lstrip().startswith((",", ":", ";")):
         return
     limit = min(_next_number_start(view, count.number), view.end)
-    clause = re.search(r"[;()]|,\s+(?:and|while|but|among|including|in\s+particular)\b|\.\s", view.text[start:limit])
-    limit = start + clause.start() if clause else limit
+    clause = lang.clause_break.search(view.text, start, limit)
+    limit = clause.start() if clause else limit
     words = list(re.finditer(r"\S+", view.text[start:limit]))
     limit = start + words[9].start() if len(words) > 9 else limit
     mention = _mention_in(view, start, limit, ("category", "unit", "place"))
@@ -134,12 +133,11 @@ def _predicate(view: SentenceView, count: Count, start: int, lang: Language) -> 
         count.role = "captured" if lang.capture_verb.search(between) else "defended"
 
 
-def _partitive_ref(view: SentenceView, ref: str, start: int, end: int) -> str:
-    words = ref.lower().split()
-    if words[0] in ("its", "our", "their"):
+def _partitive_ref(view: SentenceView, ref: str, start: int, end: int, lang: Language) -> str:
+    if lang.partitive_whole.match(ref):
         return "whole"
-    if words[0] in ("them", "whom", "those", "these") or ref.lower() in ("that group",):
-        return "prev" if words[0] != "those" or len(words) == 1 else "subset"
+    if lang.partitive_previous.fullmatch(ref):
+        return "prev"
     value = next((n.value for n in view.numbers if start <= n.start < end), None)
     if value is not None:
         return f"value:{value}"
@@ -156,6 +154,54 @@ def _military_after_one_word(lang: Language) -> re.Pattern[str]:
     if lang.code not in _AFTER_ONE_WORD:
         _AFTER_ONE_WORD[lang.code] = re.compile(r"\s*(?:[\w-]+\s+)?" + lang.military_head.pattern, re.IGNORECASE)
     return _AFTER_ONE_WORD[lang.code]
+
+
+_PUNCTUATION = re.compile(r"[,;:.()\[\]!?]")
+
+
+def _phrase_end(text: str, start: int, limit: int) -> int:
+    """Where the words right after a number end: the next punctuation mark or number."""
+    stop = _PUNCTUATION.search(text, start, limit)
+    return stop.start() if stop else limit
+
+
+_ONE_WORD = re.compile(r"\s*(?:[^\W\d_]+\s+)?")
+
+
+def _dead_after(text: str, after: int, np_end: int, lang: Language) -> bool:
+    """'four bodies', 'три тіла', 'two fallen soldiers': the count's first or second word says they died."""
+    found = lang.dead.search(text, after, np_end)
+    return found is not None and bool(_ONE_WORD.fullmatch(text, after, found.start()))
+
+
+def _generic(mention: Mention) -> bool:
+    category = mention.term_of("category")
+    return mention.term_of("unit") is None and category is not None and category.key in GENERIC_CATEGORIES
+
+
+def _right_link(view: SentenceView, number: Number, lang: Language) -> Mention | None:
+    """'двоє — з «Азову»': the name right after a dash that follows the number."""
+    link = lang.right_link.match(view.text, number.end, view.end)
+    if not link:
+        return None
+    mention = next((m for m in view.mentions if m.start >= link.end()), None)
+    if mention is None or view.text[link.end():mention.start].strip(" «»\"“”") or not mention.kinds & {"unit", "category"}:
+        return None
+    return mention
+
+
+def _coordinated_units(view: SentenceView, first: Mention, np_end: int, lang: Language) -> list[str]:
+    """'по 2 представники ВМС і ДССТ': the further units a distributive number counts."""
+    keys, previous = [], first
+    for mention in view.mentions:
+        if mention.start < first.end or mention.start >= max(np_end, first.end) + 80:
+            continue
+        unit = mention.term_of("unit")
+        if unit is None or not lang.coordination.fullmatch(view.text, previous.end, mention.start):
+            break
+        keys.append(unit.key)
+        previous = mention
+    return keys
 
 
 def _trim_end(text: str, end: int) -> int:
@@ -177,25 +223,28 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
     partitive = lang.partitive.match(text, after, limit)
     np_start = after
     if partitive:
-        count.ref = _partitive_ref(view, partitive.group("ref"), partitive.start("ref"), partitive.end("ref"))
+        count.ref = _partitive_ref(view, partitive.group("ref"), partitive.start("ref"), partitive.end("ref"), lang)
         np_start = partitive.end()
-    np_end = _np_end(view, np_start, lang, limit)
+    # '... for 11 and the Navy for four': a name after 'and' belongs to the next count
+    np_end = np_start if lang.coordination.match(text, np_start) else _np_end(view, np_start, lang, limit)
     phrase = text[after:np_end]
-    if lang.russian.search(phrase) or lang.to_russia.match(text, np_end, view.end):
+    if lang.russian.search(text, after, _phrase_end(text, after, limit)) or lang.to_russia.match(text, np_end, view.end):
         count.kind = "russian"
         return count
-    if lang.dead.search(text, max(view.start, number.start - 15), number.start) or \
-            re.match(r"\s+(?:bod(?:y|ies)|remains)\b", text[after:np_end], re.IGNORECASE):
+    if lang.dead.search(text, max(view.start, number.start - 15), number.start) or _dead_after(text, after, np_end, lang):
         count.kind = "dead"
         return count
-    left = _left_link(view, number, lang)
-    if left is not None:
-        _apply_mention(count, left, text, left.end, view)
-        count.span = (left.start, count.span[1])
+    mention = _mention_in(view, np_start, np_end, ("unit", "category", "place"))
+    specific = mention is not None and not _generic(mention)
+    if lang.distributive.search(text, max(view.start, number.start - 8), number.start) and mention is not None:
+        count.also = _coordinated_units(view, mention, np_end, lang)
+    link = None if specific else _left_link(view, number, lang) or _right_link(view, number, lang)
+    if link is not None:
+        _apply_mention(count, link, text, link.end, view)
+        count.span = (min(link.start, count.span[0]), max(count.span[1], link.end))
         if count.kind == "place":
             count.role = "defended"
         return count
-    mention = _mention_in(view, np_start, np_end, ("unit", "category", "place"))
     if mention is not None:
         _apply_mention(count, mention, text, np_end, view)
         count.span = (count.span[0], max(count.span[1], _trim_end(text, np_end)))
@@ -214,7 +263,32 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
         count.kind = "people"
     count.span = (count.span[0], max(count.span[1], np_end))
     _predicate(view, count, np_end, lang)
+    if lang.free_word_order and count.kind in ("other", "people"):
+        _predicate_before(view, count, lang)
     return count
+
+
+_CLAUSE_START = re.compile(r".*[,;:—–(]\s*", re.DOTALL)
+
+
+def _predicate_before(view: SentenceView, count: Count, lang: Language) -> None:
+    """'Оборону «Азовсталі» тримали 74 зі звільнених': a place and its verb before the count."""
+    start = view.start
+    head = _CLAUSE_START.match(view.text, view.start, count.number.start)
+    if head:
+        start = head.end()
+    place = _last_mention_before(view, count.number.start, ("place",))
+    if place is None or place.start < start or place.term_of("unit") or place.term_of("category"):
+        return
+    clause = view.text[start:count.number.start]
+    if lang.capture_verb.search(clause):
+        count.kind, count.key, count.role = "place", place.term_of("place").key, "captured"  # type: ignore[union-attr]
+    elif lang.location_verb.search(view.text, place.end, count.number.start) or \
+            lang.location_verb.search(view.text, start, place.start):
+        count.kind, count.key, count.role = "place", place.term_of("place").key, "defended"  # type: ignore[union-attr]
+    else:
+        return
+    count.span = (min(count.span[0], start), count.span[1])
 
 
 def _nest_scopes(view: SentenceView, lang: Language) -> list[tuple[int, int]]:
@@ -228,7 +302,11 @@ def _nest_scopes(view: SentenceView, lang: Language) -> list[tuple[int, int]]:
 
 def read_counts(view: SentenceView, lang: Language) -> list[Count]:
     """Every count of a sentence, classified, with nesting inside the sentence settled."""
-    counts = [classify(view, number, lang) for number in view.numbers]
+    counts = []
+    for number in view.numbers:
+        count = classify(view, number, lang)
+        counts.append(count)
+        counts.extend(replace(count, kind="unit", key=key, also=[]) for key in count.also)
     scopes = _nest_scopes(view, lang)
     for index, count in enumerate(counts):
         scope = next((s for s in scopes if s[0] < count.number.start < s[1]), None)

@@ -49,7 +49,8 @@ _WEEKDAYS: dict[int, tuple[str, ...]] = {
     5: ("saturday", "субота", "суботу", "суббота", "субботу"),
     6: ("sunday", "неділя", "неділю", "воскресенье"),
 }
-WEEKDAY_BY_NAME = {name: number for number, names in _WEEKDAYS.items() for name in names}
+WEEKDAY_BY_NAME = {variant: number for number, names in _WEEKDAYS.items() for name in names
+                   for variant in {name, name.replace("'", "’"), name.replace("'", "ʼ")}}
 
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTH_BY_NAME), key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted((re.escape(w) for w in WEEKDAY_BY_NAME), key=len, reverse=True))
@@ -209,13 +210,16 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 def _may_hold_date(text: str) -> bool:
     lower = text.lower()
-    return not _KEYWORDS.isdisjoint(_WORD.findall(lower)) or "великодн" in lower or "пасх" in lower
+    words = _WORD.findall(lower)
+    return not _KEYWORDS.isdisjoint(words) or not _KEYWORDS.isdisjoint(re.split("['’]", w)[0] for w in words) \
+        or "великодн" in lower or "пасх" in lower
 
 
 def _date_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     """Matches of the date pattern, tried only around the words that can be part of a date."""
     lower = text[start:end].lower()
-    anchors = [start + m.start() for m in _WORD.finditer(lower) if m.group(0) in _KEYWORDS]
+    anchors = [start + m.start() for m in _WORD.finditer(lower)
+               if m.group(0) in _KEYWORDS or re.split("['’]", m.group(0))[0] in _KEYWORDS]   # "Thursday's"
     anchors += [start + m.start() for m in re.finditer("великодн|пасх", lower)]
     matches: list[re.Match[str]] = []
     cursor = start
@@ -231,7 +235,11 @@ def _date_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
 
 def find_dates(text: str, published: date | None, start: int = 0, end: int | None = None
                ) -> list[DateMention]:
-    """Every date ``text[start:end]`` names, with offsets into ``text``."""
+    """Every date ``text[start:end]`` names, with offsets into ``text``.
+
+    A mention's ``text`` is the words that give the date ('January 3' of 'January 3 of this year');
+    'today, 9 April' ('Сьогодні, 9 квітня') is one mention.
+    """
     found: list[DateMention] = []
     stop = len(text) if end is None else end
     for match in _date_matches(text, start, stop):
@@ -239,5 +247,18 @@ def find_dates(text: str, published: date | None, start: int = 0, end: int | Non
         value, month_day, relative = _resolve_cached(groups, published)
         if value is None and month_day is None and not relative:
             continue
-        found.append(DateMention(match.start(), match.end(), match.group(0), value, month_day, relative))
+        words_end = match.start("rel") if match.group("rel") else match.end()
+        mention = DateMention(match.start(), match.end(), text[match.start():words_end].rstrip(" ,"), value,
+                              month_day, relative)
+        previous = found[-1] if found else None
+        if previous is not None and previous.relative and previous.month_day is None and mention.month_day \
+                and _TODAY_AND_DATE.fullmatch(text, previous.end, mention.start):
+            mention = DateMention(previous.start, mention.end, text[previous.start:mention.start] + mention.text,
+                                  mention.value or previous.value, mention.month_day, False)
+            found[-1] = mention
+            continue
+        found.append(mention)
     return found
+
+
+_TODAY_AND_DATE = re.compile(r",?\s*")

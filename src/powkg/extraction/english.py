@@ -1,14 +1,18 @@
 """The English of exchange reporting: the words and phrase patterns the extractor reads.
 
 Only words of the genre live here (return verbs, speech verbs, 'including', 'of them', 'the
-oldest'); names of units, categories, places and agents come from the gazetteer. A later module
-for Ukrainian and Russian provides the same names (``Language`` below) with its own patterns.
+oldest'); names of units, categories, places and agents come from the gazetteer. Ukrainian and
+Russian provide the same fields (``ukrainian.py``, ``russian.py``); ``language.py`` says what each is.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .language import NEVER, Language
+from .numbers import ENGLISH_NUMBERS
+
+__all__ = ["ENGLISH", "Language"]
 
 _ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -17,73 +21,11 @@ _ORDINAL_WORDS = {
     "nineteenth": 19, "twentieth": 20,
 }
 
-
-def _words(*alternatives: str) -> str:
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-@dataclass(frozen=True)
-class Language:
-    """The compiled patterns of one language."""
-
-    code: str
-    ordinal_words: dict[str, int]
-    qualifier_before: re.Pattern[str]       # 'at least 28', ends right before the number
-    qualifier_names: dict[str, str]         # surface -> one of model.QUALIFIERS
-    completed_return: re.Pattern[str]       # 'were freed', 'came home', 'brought back'
-    exchange_noun: re.Pattern[str]          # 'exchange', 'swap'
-    completed_exchange: re.Pattern[str]     # 'completed ... exchange', 'exchange took place'
-    not_completed: re.Pattern[str]          # 'are about to', 'agreed to', 'would'
-    past_marker: re.Pattern[str]            # 'The previous exchange', 'Previously,'
-    another_exchange: re.Pattern[str]       # 'Also on Thursday', 'a separate swap'
-    aside: re.Pattern[str]                  # 'Separately,': a sentence about something else
-    dead: re.Pattern[str]                   # 'bodies of', 'remains of'
-    not_event_date: re.Pattern[str]         # 'since', 'as of', 'abducted on' right before a date
-    people_head: re.Pattern[str]            # 'Ukrainians', 'people', 'individuals'
-    military_head: re.Pattern[str]          # 'soldiers', 'servicemen', 'prisoners of war'
-    enlisted_head: re.Pattern[str]          # 'soldiers' beside 'officers'
-    russian: re.Pattern[str]                # 'Russian soldiers', 'Russians'
-    np_stop: re.Pattern[str]                # where a count's noun phrase ends
-    partitive: re.Pattern[str]              # 'of them', 'of whom', 'of the freed', 'of the 87 ...'
-    left_link: re.Pattern[str]              # 'National Guard – 59', 'the Navy for four', 'account for'
-    nest_open: re.Pattern[str]              # 'including', 'in particular', 'among them'
-    nest_close: re.Pattern[str]             # 'as well as', ')', 'while'
-    nest_short: re.Pattern[str]             # openers whose scope ends at the next comma ('among them')
-    nest_close_short: re.Pattern[str]
-    to_russia: re.Pattern[str]              # '... had been handed back to Russia' after a count
-    russian_side: re.Pattern[str]           # a sentence reporting the Russian side's returns
-    back_to_main: re.Pattern[str]           # 'this exchange', 'this time': the article's own exchange again
-    took_place: re.Pattern[str]
-    whole_total: re.Pattern[str]            # 'in all', 'in total' after a count
-    formula: re.Pattern[str]                # '86 for 86', '101-for-101'
-    location_verb: re.Pattern[str]          # 'defended', 'fought at', 'were at'
-    capture_verb: re.Pattern[str]           # 'captured in', 'taken prisoner'
-    not_battle_place: re.Pattern[str]       # 'occupied Donetsk region', 'authorities in Sumy region'
-    all_are: re.Pattern[str]                # 'All the liberated individuals are from the enlisted ...'
-    no_officers: re.Pattern[str]            # 'There are no officers'
-    the_rest: re.Pattern[str]               # 'the rest privates and sergeants', 'everyone else is'
-    all_belong: re.Pattern[str]             # 'all belong to the Armed Forces'
-    only_women: re.Pattern[str]             # 'only women'
-    oldest: re.Pattern[str]
-    youngest: re.Pattern[str]
-    age_after: re.Pattern[str]              # '... is 62', '... 19 years old'
-    age_before: re.Pattern[str]             # '21 for the youngest'
-    ordinal: re.Pattern[str]
-    mediation: re.Pattern[str]
-    not_mediation: re.Pattern[str]
-    speech: re.Pattern[str]
-    speech_anaphor: re.Pattern[str]         # 'the statement says', 'he said', 'By his count'
-    cumulative: re.Pattern[str]
-    superlative_since: re.Pattern[str]      # 'the largest exchange since': not a running total
-    held: re.Pattern[str]                   # 'being held', 'remain in captivity'
-    as_of: re.Pattern[str]
-    this_exchange: re.Pattern[str]          # 'With this exchange'
-
-
 _N = r"(?:\d[\d,  ]*|[a-z]+(?:-[a-z]+)?)"
 
 ENGLISH = Language(
     code="en",
+    numbers=ENGLISH_NUMBERS,
     ordinal_words=_ORDINAL_WORDS,
     qualifier_before=re.compile(
         r"(?:\b(?P<q>at\s+least|more\s+than|over|no\s+fewer\s+than|not\s+less\s+than|nearly|almost|about|"
@@ -109,7 +51,10 @@ ENGLISH = Language(
         r"was\s+completed|was\s+carried\s+out|happened)\b", re.IGNORECASE),
     not_completed=re.compile(
         r"\b(?:will|would|could|might|shall|about\s+to|agreed\s+to|agree\s+to|plans?\s+to|planned|"
-        r"expected\s+to|ready\s+to|hopes?\s+to|wants?\s+to|intends?\s+to|to\s+(?:swap|trade|exchange))\b",
+        r"expected\s+to|ready\s+to|hopes?\s+to|wants?\s+to|intends?\s+to|to\s+(?:swap|trade|exchange)|"
+        r"(?:no\s+one|nobody|none\s+of\s+them)\s+(?:has|have|had)\s+(?:yet\s+)?been|"
+        r"(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+(?:released|freed|returned|exchanged|swapped)|"
+        r"(?:has|have)\s+yet\s+to\s+(?:take\s+place|happen|be\s+(?:released|freed|returned)))\b",
         re.IGNORECASE),
     past_marker=re.compile(
         r"\b(?:previous|preceding|prior|earlier|last|former)\s+(?:\w+\s+){0,2}?(?:exchanges?|swaps?)\b"
@@ -133,14 +78,12 @@ ENGLISH = Language(
                              r"servicewom[ae]n|military(?:\s+personnel)?|troops|fighters?|defenders?|warriors?|"
                              r"combatants?|prisoners\s+of\s+war|pows?|marines?|personnel|members?|employees?))\b",
                              re.IGNORECASE),
-    enlisted_head=re.compile(r"(?:soldiers|rank[\s-]+and[\s-]+file(?:\s+soldiers)?|lower\s+ranks|privates)\b",
-                             re.IGNORECASE),
     russian=re.compile(r"\b(?:russians\b|russian\s+(?:\w+\s+){0,2}?(?:soldiers|servicemen|service\s+members|"
                        r"prisoners|pows|military|troops|civilians|seamen|sailors|conscripts|commanders?|fighters|"
                        r"citizens|pilots|people|nationals)|captured\s+russian\w*)\b", re.IGNORECASE),
     np_stop=re.compile(r"[,;:()\[\]\n.!?\"“”«»–—]|\s-\s|\b(?:are|is|were|was|have|has|had|who|which|that|whom|"
                        r"whose|came|come|returned|return|returning|defended|fought|fight|held|hold|took|been|"
-                       r"went|will|would|to|in|on|at|into|after|when|while|with|by|under|for|plus|among|"
+                       r"went|will|would|to|in|on|at|into|after|when|while|with|by|under|for|plus|among|near|around|outside|"
                        r"as|than|of\s+(?:them|whom|those|these|its)|alongside|accounts?|make|makes|"
                        r"had|need|needs|suffer\w*|spent|ran|served|left|captured|taken|brought|released|"
                        r"freed|went)\b", re.IGNORECASE),
@@ -213,7 +156,8 @@ ENGLISH = Language(
         r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|full[\s-]scale|invasion|war|[0-9]|february|"
         r"march|this\s+work|the\s+exchanges|exchanges|then)|\bto\s+date\b|\bso\s+far\b|\bin\s+total\b.*\bnow\b|"
         r"\ba\s+total\s+of\b|\bin\s+(?:19|20)\d\d\b|\bthis\s+year\b|\bover\s+the\s+(?:year|past)\b|"
-        r"\bin\s+(?:a|the\s+past|the\s+last)\s+(?:week|month|year)\b|\bbetween\s+(?:mid-)?[a-z]+\s+and\s+[a-z]+\b|"
+        r"\bin\s+(?:a|the\s+past|the\s+last)\s+(?:week|month|year)\b|\bbetween\s+(?:mid-|early\s+|late\s+)?"
+        r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+and\b|"
         r"\bas\s+of\b|\bthrough\s+(?:the\s+)?exchanges\b|\bthe\s+number\s+of\b|\boverall\b|\baltogether\b|"
         r"\bstill\s+(?:held|in\s+captivity)|\bremain\s+in\s+captivity", re.IGNORECASE),
     superlative_since=re.compile(r"\b(?:largest|biggest|major|largest-ever|most|\d+(?:st|nd|rd|th)|"
@@ -221,14 +165,32 @@ ENGLISH = Language(
                                  r"to\s+date)\b|\bso\s+far\b[^.;]{0,30}\b(?:largest|biggest)\b", re.IGNORECASE),
     held=re.compile(r"\b(?:held|holding|in\s+captivity|captive|remain)\b", re.IGNORECASE),
     as_of=re.compile(r"\bas\s+of\s+$", re.IGNORECASE),
-    this_exchange=re.compile(r"\b(?:with|after|following)\s+this\s+(?:exchange|swap)\b", re.IGNORECASE),
+    previous_exchange=re.compile(
+        r"\b(?:previous|preceding|prior|last)\s+(?:[\w-]+\s+){0,2}?(?:exchange|swap)s?\b|^previously\b", re.IGNORECASE),
+    partitive_previous=re.compile(r"(?:them|whom|these|those|that\s+group|the\s+group)", re.IGNORECASE),
+    partitive_whole=re.compile(r"(?:its|our|their)\b|(?:those|the)\s+(?:freed|released|returned|rescued|liberated|"
+                               r"returnees|returning|exchanged|who\s+(?:came|returned))\b", re.IGNORECASE),
+    left_window=40,
+    unit_of=re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE),
+    free_word_order=False,
+    right_link=NEVER,
+    distributive=NEVER,
+    clause_break=re.compile(r"[;()]|,\s+(?:and|while|but|among|including|in\s+particular)\b|\.\s", re.IGNORECASE),
+    officers_then=re.compile(r"\s+(?:are\s+)?officers?\s*(?:,|and)\s*(?:are\s+)?", re.IGNORECASE),
+    head_breakdown=re.compile(r"[^,:;]{0,40}?[,:–—]\s*(?:namely\s+)?", re.IGNORECASE),
+    coordination=re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)\s*", re.IGNORECASE),
+    place_as_actor=re.compile(
+        r"\s+(?:and\s+Moscow|has|have|had|would|will|says?|said|gave|gives?|announced|released|handed|completed|"
+        r"agreed|received|freed|frees|wants?|insist\w*|hopes?|denied|accused|claim\w*|reported|confirmed|sent|"
+        r"did\s+not|does\s+not|also|is\s+(?:ready|preparing|working))\b", re.IGNORECASE),
+    actor_before_place=re.compile(r"\bMoscow\s+(?:and|or)\s+$", re.IGNORECASE),
+    first_time=re.compile(r"\bfor\s+the\s+(?:very\s+)?first\s+time\b", re.IGNORECASE),
+    since=(("full_scale_invasion", re.compile(
+        r"full[\s-]scale|since\s+(?:the\s+)?(?:start|beginning|outbreak)\s+of\s+the\s+(?:war|invasion)|"
+        r"since\s+(?:the\s+)?invasion|24\s+february|february\s+24|since\s+russia\s+invaded", re.IGNORECASE)),
+           ("year", re.compile(r"\b(?:in|over|during|at|of|for)\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE))),
+    trailing_attribution=re.compile(
+        r"(?:,?\s*[\"”»]?\s*,?\s*(?:(?:as\s+)?(?:writes|wrote|said|says|reported|reports|stated|noted|announced)"
+        r"\b.*|according\s+to\b.*|\bas\s+[^,]*\breported\b.*))$", re.IGNORECASE),
+    implicit_one=re.compile(r"(?:\band|\bplus|\bas\s+well\s+as|\bthat|,)\s+(?P<a>an?)\s+(?=\w)", re.IGNORECASE),
 )
-
-LANGUAGES = {"en": ENGLISH}
-
-
-def ordinal_value(word: str, language: Language) -> int | None:
-    word = word.lower()
-    if word[:1].isdigit():
-        return int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
-    return language.ordinal_words.get(word)

@@ -1,18 +1,25 @@
 """Numbers as the press writes them: digits with separators, and number words.
 
 ``parse_number('2,430') == 2430``, ``parse_number('1 138') == 1138``,
-``parse_number('one hundred and eight') == 108``, ``parse_number('Forty-five') == 45``.
+``parse_number('one hundred and eight') == 108``, ``parse_number('Forty-five') == 45``,
+``parse_number('Сорок пять', RUSSIAN_NUMBERS) == 45``.
 ``find_numbers(text)`` yields every number of a text with its offsets; years, times, dates and
-ordinals are not counts and are left out ('in 2022', '16:40', '24.02', '11th').
+ordinals are not counts and are left out ('in 2022', '16:40', '24.02', '11th'), but a number that
+looks like a year and counts people is kept ('понад 2000 українців').
 
-Number words are per language: English now; Ukrainian and Russian join the tables later.
+Number words are per language (``NumberWords``): English words are read by a small grammar over a
+regular expression; Ukrainian and Russian words inflect ('двох', 'трьома', 'сорока'), so their
+tables are the paradigms of the nominative numerals, generated once with pymorphy3.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .morphology import normalise, paradigm
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -28,7 +35,7 @@ _COLLECTIVE = {"dozen": 12}
 WORD_VALUES = {**_UNITS, **_TENS, **_SCALES, **_COLLECTIVE}
 
 # Digits: '2,430', '1 138' (space, no-break or thin space between groups of three), '3135', '1.358'
-# is not accepted (a decimal point in English).
+# is not accepted (a decimal point in English, a thousands point nowhere in this genre).
 _DIGITS = r"\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3})+(?!\d)|\d+"
 _SIMPLE = "|".join(sorted(list(_UNITS) + list(_TENS), key=len, reverse=True))
 _WORD = rf"(?:{_SIMPLE})(?:[-\s](?:{'|'.join(_UNITS)}))?"
@@ -36,11 +43,80 @@ _WORDS = (rf"(?:\b(?:a|an|one)\s+)?(?:(?:{_WORD}|a|an)\s+)?(?:hundred|thousand)"
           rf"(?:\s+(?:and\s+)?{_WORD})?|{_WORD}")
 NUMBER = re.compile(rf"(?<![\w.,:/-])(?:(?P<digits>{_DIGITS})|(?P<words>\b(?:{_WORDS})\b))(?![\w:/])",
                     re.IGNORECASE)
+DIGITS = re.compile(rf"(?<![\w.,:/-])(?P<digits>{_DIGITS})(?![\w:/])")
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 # A digit run that is part of a date, a time or a decimal, or an ordinal: never a number of anything.
-_NOT_A_NUMBER_AFTER = re.compile(r"(?:[.:,]\d|st\b|nd\b|rd\b|th\b|%)", re.IGNORECASE)
-# A duration or a measure: a number, but not a count of people.
-_MEASURE_AFTER = re.compile(r"(?:-year|-month|-day|-week|\s*(?:years?\b|km\b|kilomet|hours?\b|minutes?\b|"
-                            r"days?\b|months?\b|weeks?\b|per\s*cent|percent))", re.IGNORECASE)
+_NOT_A_NUMBER_AFTER = re.compile(r"(?:[.:,]\d|st\b|nd\b|rd\b|th\b|-?(?:й|го|ий|ій|му|я|е|ї)\b|%)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    """The number words of one language and the words around a number that say it counts no one.
+
+    ``values`` maps nominative numerals to their values ('сорок': 40, 'троє': 3); with
+    ``morphology`` set, every inflected form of them counts too ('сорока', 'трьох').
+    """
+
+    code: str
+    values: Mapping[str, int] = field(default_factory=dict)
+    morphology: str | None = None
+    # a duration or a measure right after the number ('62 years', 'вісім місяців'): not a count
+    measure_after: re.Pattern[str] = re.compile(r"(?!)")
+    # (end) a number word with the words right before it that make it no count ('no one', 'ще один')
+    not_a_count: re.Pattern[str] = re.compile(r"(?!)")
+    # words after a number that looks like a year and show it counts people ('2000 Ukrainians')
+    people_after: re.Pattern[str] = re.compile(r"(?!)")
+    # words right before a number that hedge it, showing it is a count and not a year ('over 2000')
+    hedge_before: re.Pattern[str] = re.compile(r"(?!)")
+
+    @cached_property
+    def forms(self) -> dict[str, int]:
+        """Every form of every number word -> its value."""
+        table: dict[str, int] = {}
+        for word, value in self.values.items():
+            forms = paradigm(word, self.morphology, "NUMR") if self.morphology else {normalise(word)}
+            if self.morphology and value >= 100:
+                forms = forms | paradigm(word, self.morphology, "NOUN")
+            for form in forms:
+                table.setdefault(form, value)
+        for word, value in self.values.items():   # a nominative never loses to another word's form
+            table[normalise(word)] = value
+        return table
+
+    def parse(self, text: str) -> int | None:
+        """The value of a run of number words ('сорок п'ять', 'сто вісім', 'тисяча сто')."""
+        values = [self.forms.get(normalise(t)) for t in _WORD_TOKEN.findall(text)]
+        if not values or any(v is None for v in values):
+            return None
+        return _compose([v for v in values if v is not None])
+
+
+def _compose(values: list[int]) -> int | None:
+    """Hundreds, tens and units in falling order, and a thousands group before them."""
+    total, group, last = 0, 0, 10_000
+    for value in values:
+        if value == 1000:
+            total, group, last = total + max(group, 1) * 1000, 0, 1000
+            continue
+        size = 100 if value >= 100 else 10 if value >= 20 else 1
+        if size >= last or (group and size == 1 and group % 10):
+            return None
+        group, last = group + value, size
+    return total + group
+
+
+ENGLISH_NUMBERS = NumberWords(
+    code="en",
+    measure_after=re.compile(r"(?:-year|-month|-day|-week|\s*(?:years?\b|km\b|kilomet|hours?\b|minutes?\b|"
+                             r"days?\b|months?\b|weeks?\b|per\s*cent|percent))", re.IGNORECASE),
+    not_a_count=re.compile(r"\b(?:no|any|every|each|the|this|that|which|one\s+by|no\s+other)\s+[a-z]+(?:-[a-z]+)?$",
+                           re.IGNORECASE),
+    people_after=re.compile(r"\s+(?:[A-Z]?[a-z]+\s+)?(?:people|persons|prisoners|soldiers|servicem[ae]n|"
+                            r"service\s+members|ukrainians|defenders|civilians|pows|captives|citizens)\b",
+                            re.IGNORECASE),
+    hedge_before=re.compile(r"\b(?:more\s+than|over|nearly|almost|about|around|at\s+least|some|"
+                            r"no\s+fewer\s+than|up\s+to)\s+$", re.IGNORECASE),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,38 +150,80 @@ def parse_words(text: str) -> int | None:
     return total + current if seen else None
 
 
-def parse_number(text: str) -> int | None:
+def parse_number(text: str, words: NumberWords | None = None) -> int | None:
     """A count written as digits (with thousands separators) or as words; None if it is not one."""
     stripped = text.strip()
     if re.fullmatch(_DIGITS, stripped):
         return int(re.sub(r"\D", "", stripped))
+    if words is not None and words.morphology:
+        return words.parse(stripped)
     return parse_words(stripped)
 
 
-def _is_year(value: int, text: str) -> bool:
-    return text.isdigit() and len(text) == 4 and 1900 <= value <= 2100
+def _is_year(value: int, raw: str, text: str, start: int, end: int, words: NumberWords) -> bool:
+    """A four-digit number of 1900-2100 is a year, unless it is hedged or counts people."""
+    if not (raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100):
+        return False
+    if words.hedge_before.search(text, max(0, start - 25), start):
+        return False
+    return not words.people_after.match(text, end, end + 40)
+
+
+def _word_runs(text: str, start: int, stop: int, words: NumberWords) -> Iterator[Number]:
+    """Runs of inflected number words ('сорок п'ять', 'двоє', 'трьох')."""
+    table = words.forms
+    run: list[re.Match[str]] = []
+
+    def flush() -> Iterator[Number]:
+        while run:
+            value = _compose([table[normalise(m.group(0))] for m in run])
+            if value is not None:
+                first, last = run[0], run[-1]
+                yield Number(value, first.start(), last.end(), text[first.start():last.end()], True)
+                run.clear()
+            else:  # not one number: the first word on its own, then the rest
+                head = run.pop(0)
+                yield Number(table[normalise(head.group(0))], head.start(), head.end(), head.group(0), True)
+
+    for match in _WORD_TOKEN.finditer(text, start, stop):
+        if normalise(match.group(0)) not in table:
+            yield from flush()
+            continue
+        if run and text[run[-1].end():match.start()].strip():
+            yield from flush()
+        run.append(match)
+    yield from flush()
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None, *,
-                 measures: bool = False) -> Iterator[Number]:
-    """Counts in ``text[start:end]`` with offsets into ``text``.
+                 measures: bool = False, words: NumberWords = ENGLISH_NUMBERS) -> Iterator[Number]:
+    """Counts in ``text[start:end]`` with offsets into ``text``, in text order.
 
     Years, times, dates, decimals and ordinals are left out; so are durations and measures
     ('62 years', 'eight months') unless ``measures`` is true (ages are read that way).
     """
     stop = len(text) if end is None else end
-    for match in NUMBER.finditer(text, start, stop):
+    pattern = DIGITS if words.morphology else NUMBER
+    found: list[Number] = []
+    for match in pattern.finditer(text, start, stop):
         raw = match.group(0)
-        if _NOT_A_NUMBER_AFTER.match(text, match.end()):
-            continue
-        if not measures and _MEASURE_AFTER.match(text, match.end()):
-            continue
         if match.group("digits"):
-            value = int(re.sub(r"\D", "", raw))
-            if _is_year(value, raw):
+            if _NOT_A_NUMBER_AFTER.match(text, match.end()):
                 continue
-            yield Number(value, match.start(), match.end(), raw, False)
+            value = int(re.sub(r"\D", "", raw))
+            if _is_year(value, raw, text, match.start(), match.end(), words):
+                continue
+            found.append(Number(value, match.start(), match.end(), raw, False))
         else:
             value = parse_words(raw)
             if value is not None:
-                yield Number(value, match.start(), match.end(), raw, True)
+                found.append(Number(value, match.start(), match.end(), raw, True))
+    if words.morphology:
+        found.extend(_word_runs(text, start, stop, words))
+        found.sort(key=lambda n: n.start)
+    for number in found:
+        if not measures and words.measure_after.match(text, number.end):
+            continue
+        if number.words and words.not_a_count.search(text, max(start, number.start - 20), number.end):
+            continue
+        yield number

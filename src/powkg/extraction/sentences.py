@@ -8,12 +8,11 @@ from datetime import date
 
 from .counting import Count, SentenceView, read_counts
 from .dates import DateMention, find_dates
-from .english import Language
+from .language import Language
 from .matching import Mention
-from .numbers import Number, find_numbers
+from .numbers import Number, find_numbers, parse_number
 from .segmenting import Sentence
 
-_A_ONE = re.compile(r"(?:\band|\bplus|\bas\s+well\s+as|\bthat|,)\s+(?P<a>an?)\s+(?=\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -36,10 +35,10 @@ class SentenceFacts:
     formula: tuple[int, int, int, int] | None     # (value, value, start, end) of 'N for N'
 
 
-def _implicit_ones(text: str, sentence: Sentence, mentions: tuple[Mention, ...]) -> list[Number]:
+def _implicit_ones(text: str, sentence: Sentence, mentions: tuple[Mention, ...], lang: Language) -> list[Number]:
     """'and a civilian', ', an officer': one person of a category, written with an article."""
     found = []
-    for match in _A_ONE.finditer(text, sentence.start, sentence.end):
+    for match in lang.implicit_one.finditer(text, sentence.start, sentence.end):
         after = match.end()
         mention = next((m for m in mentions if m.start == after or
                         m.start > after and not text[after:m.start].strip(" -").count(" ")
@@ -71,14 +70,20 @@ def _cumulative(text: str, sentence: Sentence, lang: Language) -> bool:
 
 def _formula(text: str, sentence: Sentence, numbers: list[Number], lang: Language
              ) -> tuple[int, int, int, int] | None:
-    match = lang.formula.search(text, sentence.start, sentence.end)
-    if not match:
-        return None
-    a = next((n for n in numbers if n.start == match.start("a")), None)
-    b = next((n for n in numbers if n.start == match.start("b")), None)
-    if a is None or b is None:
-        return None
-    return a.value, b.value, match.start(), match.end()
+    """'86 for 86', 'a 101-for-101 swap', «50 на 50»: (value, value, start, end)."""
+    position = sentence.start
+    while position < sentence.end:
+        match = lang.formula.search(text, position, sentence.end)
+        if not match:
+            return None
+        a = next((n.value for n in numbers if n.start == match.start("a")), None)
+        b = next((n.value for n in numbers if n.start == match.start("b")), None)
+        if b is None:   # '101-for-101': a number glued to a hyphen is no count of its own
+            b = parse_number(match.group("b").strip(" ,\u00a0\u202f"), lang.numbers)
+        if a is not None and b is not None:
+            return a, b, match.start(), match.end()
+        position = match.start() + 1
+    return None
 
 
 def read_sentence(text: str, sentence: Sentence, mentions: tuple[Mention, ...], published: date | None,
@@ -87,16 +92,19 @@ def read_sentence(text: str, sentence: Sentence, mentions: tuple[Mention, ...], 
     s, e = sentence.start, sentence.end
     dates = find_dates(text, published, s, e)
     date_spans = [(d.start, d.end) for d in dates]
-    numbers = [n for n in find_numbers(text, s, e)
+    numbers = [n for n in find_numbers(text, s, e, words=lang.numbers)
                if not any(ds <= n.start < de for ds, de in date_spans)]
-    numbers = sorted(numbers + _implicit_ones(text, sentence, mentions), key=lambda n: n.start)
+    numbers = sorted(numbers + _implicit_ones(text, sentence, mentions, lang), key=lambda n: n.start)
     view = SentenceView(text, s, e, mentions, tuple(numbers))
     counts = read_counts(view, lang)
     russian_side = bool(lang.russian_side.search(text, s, e))
-    if russian_side:
+    if russian_side:   # what the Russian side says it got back: none of it is Ukrainian returnees
         for count in counts:
-            if count.kind in ("people", "military", "other"):
+            if count.kind != "dead":
                 count.kind = "russian"
+    if counts and counts[0].kind == "dead":   # 'The remains of three people ...: two foreigners and one woman'
+        for count in counts:
+            count.kind = "dead"
     return SentenceFacts(
         sentence=sentence, mentions=mentions, dates=tuple(dates),
         event_dates=tuple(_event_dates(text, sentence, dates, lang)), counts=counts,

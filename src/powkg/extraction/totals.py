@@ -9,24 +9,19 @@ import re
 from datetime import date
 
 from ..model import Evidence, RunningTotal, Stated
-from .english import Language
+from .language import Language
 from .sentences import SentenceFacts
 
-_TRAILING_ATTRIBUTION = re.compile(
-    r"(?:,?\s*[\"”»]?\s*,?\s*(?:(?:as\s+)?(?:writes|wrote|said|says|reported|reports|stated|noted|announced)"
-    r"\b.*|according\s+to\b.*|\bas\s+[^,]*\breported\b.*))$", re.IGNORECASE)
-
-
-def _scope(text: str) -> str:
+def _scope(text: str, lang: Language) -> str:
     scope = text.strip().strip('"“”«»').strip()
-    scope = _TRAILING_ATTRIBUTION.sub("", scope).strip().strip('"“”«»,.').strip()
+    scope = lang.trailing_attribution.sub("", scope).strip().strip('"“”«»,.').strip()
     return scope
 
 
 def _measure(facts: SentenceFacts, kind: str, lang: Language, text: str) -> str:
     s = facts.sentence
-    if kind == "dead" or lang.dead.search(text, s.start, s.end) and re.search(
-            r"\b(?:bodies|remains)\b", text[s.start:s.end], re.IGNORECASE):
+    if kind == "dead" or lang.dead.search(text, s.start, s.end) and not lang.completed_return.search(
+            text, s.start, s.end):
         return "bodies_repatriated"
     held = lang.held.search(text, s.start, s.end) and not lang.completed_return.search(text, s.start, s.end)
     if kind == "russian":
@@ -59,9 +54,12 @@ def running_totals(facts: SentenceFacts, text: str, lang: Language, published: d
         if measure == "russians_returned":
             continue
         evidence = Evidence(s.start, s.end, s.text, facts.attributed_to)
+        scope = _scope(s.text, lang)
+        # a part of a total ('2,430 ..., including 139 civilians') does not count from the same point
+        since = None if count.nested or count.ref is not None else lang.since_key(scope)
         found.append(RunningTotal(
             count=Stated(count.value, evidence, count.qualifier),
-            scope=_scope(s.text), measure=measure, as_of=_as_of(facts, text, lang, published),
+            scope=scope, measure=measure, since=since, as_of=_as_of(facts, text, lang, published),
             after_exchange=exchange))
     return found
 

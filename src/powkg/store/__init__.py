@@ -109,7 +109,7 @@ def open_store(descriptor: str, *, settings: Settings | None = None) -> Store:
         return OxigraphStore(None, descriptor="memory:")
     if descriptor.startswith("oxigraph:"):
         return OxigraphStore(descriptor.removeprefix("oxigraph:"), descriptor=descriptor)
-    if descriptor.startswith(("sparql+http://", "sparql+https://")):
+    if descriptor.startswith("sparql+"):
         from .remote import Credentials, RemoteStore
 
         if settings is None:

@@ -104,7 +104,10 @@ class Endpoints:
     def parse(cls, descriptor: str, *, catalogue: str = DEFAULT_CATALOGUE) -> Endpoints:
         parts = urlsplit(descriptor)
         scheme = parts.scheme.removeprefix("sparql+")
-        where = f"store {descriptor!r}"
+        # A descriptor with user:password@ is named without them: the message must not repeat a secret.
+        shown = descriptor.replace(parts.netloc, "…@" + parts.netloc.rpartition("@")[2], 1) \
+            if "@" in parts.netloc else descriptor
+        where = f"store {shown!r}"
         if not parts.scheme.startswith("sparql+") or scheme not in ("http", "https"):
             raise ConfigError(f"{where}: expected sparql+http://HOST:PORT/PATH or sparql+https://...")
         if "@" in parts.netloc:
@@ -248,6 +251,10 @@ class RemoteStore:
 
     def _answer_over(self, sparql: str, default_graphs: Sequence[str] | None) -> Answer:
         """The answer over powkg's graphs but the quarantined ones, or over ``default_graphs``."""
+        probe = SPARQLWrapper(self.endpoints.query)
+        probe.setQuery(sparql)
+        if probe.isSparqlUpdateRequest():       # SPARQLWrapper would send it to the update endpoint
+            raise QueryError("malformed SPARQL query: an update was given where a query was expected")
         names = list(default_graphs) if default_graphs is not None else [
             g for g in self.graph_names() if QUARANTINE_MARK not in g]
         # <nothing> is a named graph of every dataset: Virtuoso answers a GRAPH <g> outside the named
@@ -272,8 +279,6 @@ class RemoteStore:
         client.setRequestMethod(URLENCODED)
         client.setOnlyConneg(True)     # no format=/output= parameters, which some servers prefer to Accept
         client.setQuery(sparql)
-        if client.isSparqlUpdateRequest():
-            raise QueryError("malformed SPARQL query: an update was given where a query was expected")
         graph_form = client.queryType in (CONSTRUCT, DESCRIBE)
         client.setReturnFormat(TURTLE if graph_form else JSON)
         client.addCustomHttpHeader("Accept", GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)

@@ -1,0 +1,538 @@
+"""The HTTP layer under load: powkg against rdflib-endpoint and `oxigraph serve`, same graph, same queries.
+
+    python bench/bench_http.py                       # the bundled sample graph
+    python bench/bench_http.py --triples 1000000     # a generated graph of this domain's shape, 1M triples
+    python bench/bench_http.py --triples 100000 --duration 3 --servers powkg,oxigraph
+
+Each server is started as its own process on 127.0.0.1 and loaded with the same N-Quads file:
+
+    powkg             `powkg serve` over an embedded on-disk store (the default deployment)
+    oxigraph          `oxigraph serve-read-only --union-default-graph` (the Rust server, from the `oxigraph` package)
+    rdflib-endpoint   `rdflib-endpoint serve` (an rdflib Dataset with the union as default graph)
+
+The queries are the curated queries of queries/ (parameters bound to IRIs taken from the graph) and a
+lookup by IRI (``SELECT ?p ?o WHERE { <iri> ?p ?o }``, cycling over 50 exchanges), each sent as
+``GET /sparql?query=...`` asking for SPARQL JSON. powkg also gets its own routes: ``/queries/{name}``
+and ``/id/...`` as Turtle. Before any load, every query runs once on every server and the number of
+rows each answers is compared.
+
+The load comes from a second process (this script with ``--client``): ``--concurrency`` keep-alive
+connections, each sending its next request when the last answer is read, for ``--duration`` seconds;
+requests still running then get ``--grace`` seconds to finish. It prints requests per second, the median
+and 99th-percentile latency, and the ratios of powkg to the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = "https://w3id.org/powkg/"
+ID = BASE + "id/"
+POW = BASE + "ontology#"
+JSON_RESULTS = "application/sparql-results+json"
+
+
+# -- the graph ------------------------------------------------------------------------------------
+class Writer:
+    """N-Quads lines, counted."""
+
+    def __init__(self, out) -> None:  # type: ignore[no-untyped-def]
+        self.out = out
+        self.count = 0
+        self.blank = 0
+
+    def quad(self, s: str, p: str, o: str, g: str) -> None:
+        self.out.write(f"{s} {p} {o} {g} .\n")
+        self.count += 1
+
+    def bnode(self) -> str:
+        self.blank += 1
+        return f"_:b{self.blank}"
+
+
+def iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def lit(value: object, datatype: str | None = None) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    if datatype:
+        return f'"{text}"^^<http://www.w3.org/2001/XMLSchema#{datatype}>'
+    return f'"{text}"'
+
+
+RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_VALUE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
+OA = "http://www.w3.org/ns/oa#"
+DCT = "http://purl.org/dc/terms/"
+
+
+def vocabulary() -> dict[str, list[str]]:
+    """The reference individuals of ontology/ by kind, and the ontology as N-Quads lines."""
+    from powkg.vocabulary import load_ontology
+
+    graph = load_ontology(REPO / "ontology")
+    kinds = {}
+    for kind, cls in (("unit", "Unit"), ("category", "PersonCategory"), ("mediator", "Mediator"),
+                      ("agent", "StatingAgent")):
+        kinds[kind] = sorted(str(s) for s in graph.subjects(
+            iri_ref("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), iri_ref(POW + cls)))
+    kinds["place"] = sorted(str(r.p) for r in graph.query(
+        f"SELECT DISTINCT ?p WHERE {{ ?p <{POW}locatedIn> ?x }}"))
+    kinds["closure"] = [f"{r.p}\t{r.r}" for r in graph.query(
+        f"SELECT DISTINCT ?p ?r WHERE {{ ?p <{POW}locatedIn>/<{POW}locatedIn>+ ?r }}")]
+    kinds["ontology"] = [line for line in graph.serialize(format="nt").splitlines() if line.strip()]
+    return kinds
+
+
+def iri_ref(value: str):  # type: ignore[no-untyped-def]
+    from rdflib import URIRef
+
+    return URIRef(value)
+
+
+def generate(path: Path, target: int, seed: int = 7) -> int:
+    """A graph of this domain's shape with at least ``target`` quads, written as N-Quads.
+
+    One named graph per article: the article with its provenance, one or two exchange reports (dated
+    exchanges are shared between articles, some with a different total: conflicts), cohorts with
+    counts and nesting, running totals, and a Web Annotation evidence node with both selectors for
+    every stated value; the ontology and vocabulary in their graph, and an inferred graph (inverse
+    cohort links, the transitive closure of locatedIn).
+    """
+    rng = random.Random(seed)
+    vocab = vocabulary()
+    ontology_graph, inferred_graph = iri(BASE + "graph/ontology"), iri(BASE + "graph/inferred")
+    with path.open("w", encoding="utf-8") as out:
+        w = Writer(out)
+        for line in vocab["ontology"]:
+            out.write(line.rstrip(" .") + f" {ontology_graph} .\n")
+            w.count += 1
+        for pair in vocab["closure"]:
+            place, region = pair.split("\t")
+            w.quad(iri(place), iri(POW + "locatedIn"), iri(region), inferred_graph)
+        days = [f"{y}-{m:02d}-{d:02d}" for y in (2022, 2023, 2024, 2025) for m in range(1, 13) for d in (3, 11, 19, 27)]
+        article = 0
+        while w.count < target:
+            article += 1
+            _article(w, rng, vocab, article, days, inferred_graph)
+    return w.count
+
+
+def _evidence(w: Writer, rng: random.Random, g: str, article: str, digest: str, n: int, body: str, prop: str,
+              value: str, agents: list[str]) -> str:
+    ev = iri(f"{ID}article/{digest}/evidence/{n}")
+    target, quote, position = w.bnode(), w.bnode(), w.bnode()
+    start = rng.randrange(0, 4000)
+    w.quad(body, iri(POW + "evidence"), ev, g)
+    for p, o in ((RDF_TYPE, iri(POW + "Evidence")), (iri(OA + "hasBody"), body), (iri(OA + "motivatedBy"),
+                 iri(OA + "describing")), (iri(POW + "supports"), iri(POW + prop)), (RDF_VALUE, value),
+                 (iri(OA + "hasTarget"), target)):
+        w.quad(ev, p, o, g)
+    if rng.random() < 0.4:
+        w.quad(ev, iri(POW + "attributedTo"), iri(rng.choice(agents)), g)
+    for p, o in ((RDF_TYPE, iri(OA + "SpecificResource")), (iri(OA + "hasSource"), article),
+                 (iri(OA + "hasSelector"), quote), (iri(OA + "hasSelector"), position)):
+        w.quad(target, p, o, g)
+    w.quad(quote, RDF_TYPE, iri(OA + "TextQuoteSelector"), g)
+    w.quad(quote, iri(OA + "exact"), lit(f"the words that state {prop} {value[:20]}"), g)
+    w.quad(position, RDF_TYPE, iri(OA + "TextPositionSelector"), g)
+    w.quad(position, iri(OA + "start"), lit(start, "nonNegativeInteger"), g)
+    w.quad(position, iri(OA + "end"), lit(start + 40, "nonNegativeInteger"), g)
+    return ev
+
+
+def _article(w: Writer, rng: random.Random, vocab: dict[str, list[str]], number: int, days: list[str],
+             inferred: str) -> None:
+    digest = f"{number:016x}"
+    g = iri(f"{BASE}graph/article/{digest}")
+    article = iri(f"{ID}article/{digest}")
+    published = rng.choice(days)
+    for p, o in ((RDF_TYPE, iri(POW + "Article")), (iri(DCT + "identifier"), lit(f"gen{number:06d}")),
+                 (iri(DCT + "language"), lit(rng.choice(("en", "uk", "ru")), "language")),
+                 (iri(DCT + "source"), lit(f"generated/gen{number:06d}.txt")), (iri(POW + "digest"), lit(digest)),
+                 (LABEL, lit(f"Generated article {number}")), (iri(DCT + "publisher"), lit(rng.choice(("A", "B", "C")))),
+                 (iri("https://schema.org/datePublished"), lit(published, "date"))):
+        w.quad(article, p, o, g)
+    w.quad(g, RDF_TYPE, iri("http://www.w3.org/ns/prov#Entity"), g)
+    w.quad(g, iri("http://www.w3.org/ns/prov#wasDerivedFrom"), article, g)
+    w.quad(g, iri(POW + "extractorVersion"), lit("0.1.0"), g)
+    n = 0
+    for _ in range(rng.choice((1, 1, 2))):
+        day = rng.choice(days)
+        exchange = iri(f"{ID}exchange/{day}")
+        total = rng.choice((50, 75, 90, 95, 100, 150, 189, 200, 207, 246))
+        if rng.random() < 0.1:
+            total += rng.choice((-2, 2))    # a source that disagrees
+        for p, o in ((RDF_TYPE, iri(POW + "Exchange")), (LABEL, lit(f"Exchange of {day}")),
+                     (iri(POW + "reportedIn"), article)):
+            w.quad(exchange, p, o, g)
+        for prop, value in (("date", lit(day, "date")), ("returnedToUkraine", lit(total, "nonNegativeInteger")),
+                            ("mediatedBy", iri(rng.choice(vocab["mediator"])))):
+            w.quad(exchange, iri(POW + prop), value, g)
+            _evidence(w, rng, g, article, digest, n, exchange, prop, value, vocab["agent"])
+            n += 1
+        parent = None
+        for index in range(rng.choice((2, 3, 4))):
+            use_place = index == 0 and rng.random() < 0.5
+            role, key_iri = (("defended", rng.choice(vocab["place"])) if use_place else
+                             ("unit", rng.choice(vocab["unit"])) if index % 2 == 0 else
+                             ("category", rng.choice(vocab["category"])))
+            cohort = iri(f"{ID}exchange/{day}/cohort/{role}-{key_iri.rsplit('/', 1)[-1]}")
+            prop = {"defended": "locationDefended", "unit": "unit", "category": "personCategory"}[role]
+            count = rng.randrange(1, total)
+            for p, o in ((RDF_TYPE, iri(POW + "Cohort")), (iri(POW + "cohortOf"), exchange),
+                         (iri(POW + prop), iri(key_iri)), (LABEL, lit(key_iri.rsplit("/", 1)[-1]))):
+                w.quad(cohort, p, o, g)
+            w.quad(cohort, iri(POW + "count"), lit(count, "nonNegativeInteger"), g)
+            _evidence(w, rng, g, article, digest, n, cohort, "count", lit(count, "nonNegativeInteger"), vocab["agent"])
+            n += 1
+            if parent is not None and rng.random() < 0.3:
+                w.quad(cohort, iri(POW + "partOf"), parent, g)
+            parent = cohort
+            w.quad(exchange, iri(POW + "hasCohort"), cohort, inferred)
+    if rng.random() < 0.3:
+        claim = iri(f"{ID}article/{digest}/total/0")
+        count = 1000 + number
+        for p, o in ((RDF_TYPE, iri(POW + "RunningTotal")), (iri(POW + "statedIn"), article),
+                     (iri(POW + "measure"), lit("returned")), (iri(POW + "since"), lit("full_scale_invasion")),
+                     (iri(POW + "scope"), lit(f"{count} returned since the full-scale invasion")),
+                     (iri(POW + "asOf"), lit(published, "date")), (iri(POW + "count"), lit(count, "nonNegativeInteger"))):
+            w.quad(claim, p, o, g)
+        _evidence(w, rng, g, article, digest, n, claim, "count", lit(count, "nonNegativeInteger"), vocab["agent"])
+
+
+def sample_quads(path: Path) -> int:
+    """The bundled articles built with powkg's own pipeline, every graph but quarantine, as N-Quads."""
+    import pyoxigraph as ox
+
+    from powkg.formats import rdf_format
+    from powkg.iris import QUARANTINE_MARK
+    from powkg.pipeline import Project, build
+    from powkg.settings import load_settings
+    from powkg.store import open_store
+
+    settings = load_settings({"store": "memory:"}, environ={})
+    store = open_store("memory:")
+    print("building the bundled sample with the pipeline ...", file=sys.stderr)
+    build([REPO / "data" / "sample"], store, Project.load(settings))
+    graphs = [g for g in store.graph_names() if QUARANTINE_MARK not in g]
+    with path.open("wb") as out:
+        store.export(out, rdf_format("nquads"), graphs)
+    store.close()
+    return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+
+
+# -- the servers ----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    endpoint: str                    # the SPARQL query URL
+    process: subprocess.Popen[bytes]
+    base: str
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON_RESULTS}, timeout=5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{url} did not answer within {limit:.0f} s")
+
+
+def start_powkg(data: Path, work: Path, log) -> Server:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    location = work / "powkg-store"
+    if not location.exists():
+        store = ox.Store(str(location))
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "powkg.cli", "--store", f"oxigraph:{location}", "serve",
+                                "--port", str(port)], stdout=log, stderr=log, cwd=REPO)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/sparql", process, 120)
+    return Server("powkg", base + "/sparql", process, base)
+
+
+def start_oxigraph(data: Path, work: Path, log) -> Server:  # type: ignore[no-untyped-def]
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    location = work / "oxigraph-store"
+    if not location.exists():
+        subprocess.run([binary, "load", "--location", str(location), "--file", str(data)], check=True,
+                       stdout=log, stderr=log)
+    port = free_port()
+    process = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind",
+                                f"127.0.0.1:{port}", "--union-default-graph"], stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/query", process, 120)
+    return Server("oxigraph", base + "/query", process, base)
+
+
+def start_rdflib(data: Path, work: Path, log) -> Server:  # type: ignore[no-untyped-def]
+    binary = shutil.which("rdflib-endpoint") or str(Path(sys.executable).parent / "rdflib-endpoint")
+    port = free_port()
+    process = subprocess.Popen([binary, "serve", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/sparql", process, 900)
+    return Server("rdflib-endpoint", base + "/sparql", process, base)
+
+
+STARTERS = {"powkg": start_powkg, "oxigraph": start_oxigraph, "rdflib": start_rdflib}
+
+
+def stop(server: Server) -> None:
+    server.process.send_signal(signal.SIGINT)
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+# -- the queries ----------------------------------------------------------------------------------
+def workload(any_server: Server) -> dict[str, list[str]]:
+    """Query name -> the SPARQL texts sent for it (one, or several to cycle through)."""
+    from powkg.queries import load_queries
+
+    def rows(query: str) -> list[dict]:  # type: ignore[type-arg]
+        answer = httpx.get(any_server.endpoint, params={"query": query}, headers={"Accept": JSON_RESULTS},
+                           timeout=600)
+        answer.raise_for_status()
+        return answer.json()["results"]["bindings"]  # type: ignore[no-any-return]
+
+    exchanges = [b["e"]["value"] for b in rows(
+        f"SELECT DISTINCT ?e WHERE {{ ?c <{POW}cohortOf> ?e }} ORDER BY ?e LIMIT 50")]
+    if not exchanges:
+        raise RuntimeError("the graph holds no exchange with cohorts")
+    chosen = exchanges[len(exchanges) // 2]
+    texts: dict[str, list[str]] = {}
+    for name, curated in load_queries(REPO / "queries").items():
+        params = {p.name: chosen for p in curated.parameters if p.type == "iri" and p.name in ("exchange", "node")}
+        texts[name] = [curated.bind(params)]
+    texts["lookup-by-iri"] = [f"SELECT ?p ?o WHERE {{ <{e}> ?p ?o }}" for e in exchanges]
+    return texts
+
+
+# -- the load: a second process ----------------------------------------------------------------
+async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+async def _load(host: str, port: int, paths: list[str], accept: str, duration: float, concurrency: int,
+                grace: float) -> dict[str, object]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    unfinished = 0
+    start = time.perf_counter()
+    stop_at = start + duration
+    last = start
+
+    async def worker(index: int) -> None:
+        nonlocal unfinished, last
+        reader, writer = await asyncio.open_connection(host, port)
+        position = index
+        try:
+            while time.perf_counter() < stop_at:
+                path = paths[position % len(paths)]
+                position += concurrency
+                request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {accept}\r\n\r\n").encode()
+                began = time.perf_counter()
+                try:
+                    status = await asyncio.wait_for(_request(reader, writer, request),
+                                                    timeout=max(0.01, stop_at + grace - began))
+                except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+                    unfinished += 1
+                    return
+                done = time.perf_counter()
+                latencies.append(done - began)
+                statuses[status] = statuses.get(status, 0) + 1
+                last = max(last, done)
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    elapsed = max(duration, last - start)
+    latencies.sort()
+    return {"requests": len(latencies), "elapsed": elapsed, "rps": len(latencies) / elapsed,
+            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, math.ceil(0.99 * len(latencies)) - 1)]
+            if latencies else None,
+            "statuses": statuses, "unfinished": unfinished}
+
+
+def client_main() -> None:
+    job = json.load(sys.stdin)
+    result = asyncio.run(_load(job["host"], job["port"], job["paths"], job["accept"], job["duration"],
+                               job["concurrency"], job["grace"]))
+    json.dump(result, sys.stdout)
+
+
+def measure(base: str, paths: list[str], accept: str, args: argparse.Namespace) -> dict[str, object]:
+    host, port = base.removeprefix("http://").split(":")
+    job = {"host": host, "port": int(port), "paths": paths, "accept": accept, "duration": args.duration,
+           "concurrency": args.concurrency, "grace": args.grace}
+    done = subprocess.run([sys.executable, __file__, "--client"], input=json.dumps(job), capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def sparql_paths(server: Server, texts: list[str]) -> list[str]:
+    path = server.endpoint.removeprefix(server.base)
+    return [f"{path}?{urlencode({'query': t})}" for t in texts]
+
+
+# -- the run ---------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--triples", type=int, default=0,
+                        help="generate a graph of this many triples (default: the bundled sample, built by the pipeline)")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per server and query")
+    parser.add_argument("--grace", type=float, default=20.0, help="seconds a request running at the end may still take")
+    parser.add_argument("--concurrency", type=int, default=4, help="connections sending requests at once")
+    parser.add_argument("--servers", default="powkg,oxigraph,rdflib", help="which servers, comma-separated")
+    parser.add_argument("--queries", default="", help="only these queries, comma-separated")
+    parser.add_argument("--work", type=Path, help="folder for the data and stores (kept; reused when present)")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    if args.client:
+        client_main()
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="powkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data = work / (f"generated-{args.triples}.nq" if args.triples else "sample.nq")
+    if not data.exists():
+        began = time.perf_counter()
+        count = generate(data, args.triples) if args.triples else sample_quads(data)
+        print(f"graph: {count} quads in {data} ({time.perf_counter() - began:.1f} s)", file=sys.stderr)
+    log = (work / "servers.log").open("ab")
+    servers: list[Server] = []
+    results: dict[str, dict[str, dict[str, object]]] = {}
+    try:
+        for name in args.servers.split(","):
+            began = time.perf_counter()
+            servers.append(STARTERS[name](data, work, log))
+            print(f"{servers[-1].name}: loaded and answering in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+        texts = workload(servers[0])
+        if args.queries:
+            texts = {k: v for k, v in texts.items() if k in args.queries.split(",")}
+        for query, variants in texts.items():
+            counts = {}
+            for server in servers:
+                response = httpx.get(server.endpoint, params={"query": variants[0]},
+                                     headers={"Accept": JSON_RESULTS}, timeout=900)
+                counts[server.name] = len(response.json()["results"]["bindings"]) if response.is_success \
+                    else f"HTTP {response.status_code}"
+            agree = "same rows" if len(set(counts.values())) == 1 else f"ROWS DIFFER {counts}"
+            print(f"{query}: {agree} ({next(iter(counts.values()))})", file=sys.stderr)
+            for server in servers:
+                results.setdefault(query, {})[server.name] = measure(server.base, sparql_paths(server, variants),
+                                                                     JSON_RESULTS, args)
+                print(f"  {server.name:16} {_line(results[query][server.name])}", file=sys.stderr)
+        powkg = next((s for s in servers if s.name == "powkg"), None)
+        if powkg is not None:
+            _powkg_routes(powkg, texts, results, args)
+    finally:
+        for server in servers:
+            stop(server)
+    report(results, args)
+
+
+def _powkg_routes(powkg: Server, texts: dict[str, list[str]], results: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
+    exchanges = [t.split("<", 1)[1].split(">", 1)[0] for t in texts.get("lookup-by-iri", [])]
+    if exchanges:
+        paths = ["/" + e.removeprefix(BASE) for e in exchanges]
+        results["lookup: /id/ as Turtle"] = {"powkg": measure(powkg.base, paths, "text/turtle", args)}
+        print(f"  powkg /id/         {_line(results['lookup: /id/ as Turtle']['powkg'])}", file=sys.stderr)
+    results["exchanges-by-date: /queries route"] = {
+        "powkg": measure(powkg.base, ["/queries/exchanges-by-date"], JSON_RESULTS, args)}
+
+
+def _line(result: dict[str, object]) -> str:
+    p50, p99 = result["p50_ms"], result["p99_ms"]
+    timing = f"p50 {p50:8.1f} ms  p99 {p99:8.1f} ms" if p50 is not None else "no request finished"
+    bad = {k: v for k, v in result["statuses"].items() if str(k) != "200"}  # type: ignore[union-attr]
+    return (f"{result['rps']:9.1f} req/s  {timing}  ({result['requests']} requests"
+            + (f", statuses {bad}" if bad else "") + (f", {result['unfinished']} unfinished" if result["unfinished"] else "")
+            + ")")
+
+
+def report(results: dict[str, dict[str, dict[str, object]]], args: argparse.Namespace) -> None:
+    print(f"\n{'query':36} {'server':16} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}   powkg/x")
+    ratios: dict[str, list[float]] = {}
+    for query, by_server in results.items():
+        ours = by_server.get("powkg")
+        for name, result in by_server.items():
+            ratio = ""
+            if ours and name != "powkg":
+                theirs = max(float(result["rps"]), 1e-9)  # type: ignore[arg-type]
+                if result["requests"]:
+                    value = float(ours["rps"]) / theirs  # type: ignore[arg-type]
+                    ratios.setdefault(name, []).append(value)
+                    ratio = f"{value:8.2f}x"
+                else:
+                    ratio = "  > (none finished)"
+            p50 = f"{result['p50_ms']:9.1f}" if result["p50_ms"] is not None else f"{'-':>9}"
+            p99 = f"{result['p99_ms']:9.1f}" if result["p99_ms"] is not None else f"{'-':>9}"
+            print(f"{query:36} {name:16} {float(result['rps']):9.1f} {p50} {p99}   {ratio}")  # type: ignore[arg-type]
+    for name, values in ratios.items():
+        geometric = math.exp(sum(math.log(v) for v in values) / len(values))
+        print(f"powkg / {name}: geometric mean of throughput ratios over {len(values)} queries: {geometric:.2f}x "
+              f"(min {min(values):.2f}x, max {max(values):.2f}x)")
+    print(f"(load: {args.concurrency} connections for {args.duration:g} s per query; "
+          f"{os.cpu_count()} cores; {'generated ' + str(args.triples) + ' triples' if args.triples else 'bundled sample'})")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""What the extractor knows of a language: the cue words and phrase patterns of its exchange reporting.
+
+One ``Language`` per language (``english.ENGLISH``, ``ukrainian.UKRAINIAN``, ``russian.RUSSIAN``), all
+with the same fields, so that every stage reads any of them the same way. Only words of the genre
+live here (return verbs, speech verbs, 'including', 'of them', 'the oldest'); names of units,
+categories, places and agents come from the gazetteer, and numbers from ``NumberWords``.
+
+Patterns are compiled with ``re.IGNORECASE``. Patterns marked "(end)" are searched in the text right
+before a position and end with ``$``; patterns marked "(start)" are matched at a position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .morphology import lemma, normalise
+from .numbers import NumberWords
+
+NEVER = re.compile(r"(?!)")
+
+
+def words(*alternatives: str) -> str:
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+@dataclass(frozen=True)
+class Language:
+    """The compiled patterns of one language."""
+
+    code: str
+    numbers: NumberWords
+    ordinal_words: Mapping[str, int]        # 'fourth': 4; for languages with morphology, by lemma ('третій': 3)
+    qualifier_before: re.Pattern[str]       # (end) 'at least 28', group 'q'
+    qualifier_names: Mapping[str, str]      # surface (lowercase, single spaces) -> one of model.QUALIFIERS
+    completed_return: re.Pattern[str]       # 'were freed', 'came home', 'brought back'
+    exchange_noun: re.Pattern[str]          # 'exchange', 'swap'
+    completed_exchange: re.Pattern[str]     # 'completed ... exchange', 'exchange took place'
+    not_completed: re.Pattern[str]          # 'are about to', 'agreed to', 'would', 'no one has been'
+    past_marker: re.Pattern[str]            # 'The previous exchange', 'Previously,'
+    previous_exchange: re.Pattern[str]      # 'previous', 'last swap': the exchange right before the main one
+    another_exchange: re.Pattern[str]       # 'Also on Thursday', 'a separate swap'
+    aside: re.Pattern[str]                  # 'Separately,': a sentence about something else
+    dead: re.Pattern[str]                   # 'bodies of', 'remains of'
+    not_event_date: re.Pattern[str]         # (end) 'since', 'as of', 'abducted on' right before a date
+    people_head: re.Pattern[str]            # 'Ukrainians', 'people', 'individuals'
+    military_head: re.Pattern[str]          # 'soldiers', 'servicemen', 'prisoners of war'
+    russian: re.Pattern[str]                # 'Russian soldiers', 'Russians'
+    np_stop: re.Pattern[str]                # where a count's noun phrase ends
+    partitive: re.Pattern[str]              # (start) 'of them', 'of whom', 'of the freed', group 'ref'
+    partitive_previous: re.Pattern[str]     # a partitive 'ref' meaning the group just named ('them', 'whom')
+    partitive_whole: re.Pattern[str]        # a partitive 'ref' meaning everyone returned ('its', 'the freed')
+    left_link: re.Pattern[str]              # (end) 'National Guard – 59', 'the Navy for four', 'Офіцерів серед них 10'
+    left_window: int                        # how far before a number a left link may start
+    unit_of: re.Pattern[str]                # (full) between two units of one chain ('Azov Regiment of the National Guard')
+    free_word_order: bool                   # what a count is may be said before it ('Оборону «Азовсталі» тримали 74')
+    right_link: re.Pattern[str]             # (start) 'двоє — з «Азову»': a name after a dash
+    distributive: re.Pattern[str]           # (end) 'по 2 ... і ...': the number counts each group named
+    nest_open: re.Pattern[str]              # 'including', 'in particular', 'among them'
+    nest_close: re.Pattern[str]             # 'as well as', ')', 'while'
+    nest_short: re.Pattern[str]             # openers whose scope ends at the next comma ('among them')
+    nest_close_short: re.Pattern[str]
+    clause_break: re.Pattern[str]           # where what is said of a count ends (', and', ', while')
+    officers_then: re.Pattern[str]          # (full) '13 officers and 20 soldiers': between the two numbers
+    head_breakdown: re.Pattern[str]         # (full) between a head count and its breakdown ('Thirty Ukrainians, ')
+    coordination: re.Pattern[str]           # (full) between two coordinated names (', ', ' and ', ' та ')
+    to_russia: re.Pattern[str]              # '... had been handed back to Russia' after a count
+    russian_side: re.Pattern[str]           # a sentence reporting the Russian side's returns
+    back_to_main: re.Pattern[str]           # 'this exchange', 'this time': the article's own exchange again
+    took_place: re.Pattern[str]
+    whole_total: re.Pattern[str]            # (start) 'in all', 'in total' after a count
+    formula: re.Pattern[str]                # '86 for 86', '101-for-101', «50 на 50», groups 'a' and 'b'
+    location_verb: re.Pattern[str]          # 'defended', 'fought at', 'were at'
+    capture_verb: re.Pattern[str]           # 'captured in', 'taken prisoner'
+    not_battle_place: re.Pattern[str]       # (end) 'occupied Donetsk region', 'authorities in Sumy region'
+    place_as_actor: re.Pattern[str]         # (start) after a place: 'Kyiv said', 'Kyiv and Moscow'
+    actor_before_place: re.Pattern[str]     # (end) before a place: 'Moscow and Kyiv'
+    all_are: re.Pattern[str]                # 'All the liberated individuals are from the enlisted ...'
+    no_officers: re.Pattern[str]            # 'There are no officers'
+    the_rest: re.Pattern[str]               # 'the rest privates and sergeants', 'everyone else is'
+    all_belong: re.Pattern[str]             # (end) 'all belong to the Armed Forces'
+    only_women: re.Pattern[str]             # 'only women'
+    first_time: re.Pattern[str]             # 'for the first time': the first exchange of its kind
+    oldest: re.Pattern[str]
+    youngest: re.Pattern[str]
+    age_after: re.Pattern[str]              # (start) '... is 62', '... 19 years old', groups 'q' and 'n'
+    age_before: re.Pattern[str]             # (end) '21 for the youngest'
+    ordinal: re.Pattern[str]                # groups 'ord', 'noun', 'scope'
+    mediation: re.Pattern[str]
+    not_mediation: re.Pattern[str]
+    speech: re.Pattern[str]
+    speech_anaphor: re.Pattern[str]         # 'the statement says', 'he said', 'By his count'
+    cumulative: re.Pattern[str]
+    superlative_since: re.Pattern[str]      # 'the largest exchange since': not a running total
+    held: re.Pattern[str]                   # 'being held', 'remain in captivity'
+    as_of: re.Pattern[str]                  # (end)
+    since: tuple[tuple[str, re.Pattern[str]], ...]   # the starting points of running totals, by key
+    trailing_attribution: re.Pattern[str]   # ', Yermak said' at the end of a running total's words
+    implicit_one: re.Pattern[str]           # 'and a civilian': one person, written with an article
+    morphology: str | None = None           # pymorphy3 language code for inflected names and numbers
+
+    def ordinal_value(self, word: str) -> int | None:
+        word = normalise(word)
+        digits = re.match(r"\d+", word)
+        if digits:
+            return int(digits.group(0))
+        found = self.ordinal_words.get(word)
+        if found is None and self.morphology:
+            found = self.ordinal_words.get(lemma(word, self.morphology))
+        return found
+
+    def since_key(self, scope: str) -> str | None:
+        """The starting point a running total's words name ('full_scale_invasion', '2022'), if any."""
+        for key, pattern in self.since:
+            match = pattern.search(scope)
+            if match:
+                return match.group("year") if "year" in pattern.groupindex and match.group("year") else key
+        return None
+
+
+def compile_all(**patterns: str | re.Pattern[str]) -> dict[str, re.Pattern[str]]:
+    """Compile string patterns with IGNORECASE (already compiled patterns are kept)."""
+    return {name: p if isinstance(p, re.Pattern) else re.compile(p, re.IGNORECASE) for name, p in patterns.items()}

@@ -1,0 +1,396 @@
+"""The remote store beyond the contract: descriptors, bulk loads, credentials, slow servers, and a
+server stopped in the middle of a build."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from powkg.errors import ConfigError, PowkgError, QueryTimeout, StoreError
+from powkg.pipeline import build
+from powkg.settings import load_settings
+from powkg.store import open_store
+from powkg.store.remote import Credentials, Endpoints, RemoteStore
+
+from paths import REPO, SAMPLE
+from servers import NO_VIRTUOSO, VIRTUOSO, OxigraphServer, VirtuosoServer
+
+EX = "https://example.org/"
+G1 = EX + "graph/article/one"
+SECRET = "pa55-Very-Secret"
+
+
+def ntriples(*values: int) -> bytes:
+    return b"".join(f'<{EX}exchange> <{EX}total> "{v}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'.encode()
+                    for v in values)
+
+
+# -- descriptors ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("descriptor", "query", "update", "store", "auth"), [
+    ("sparql+http://127.0.0.1:7878/query",
+     "http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update", "http://127.0.0.1:7878/store", "basic"),
+    ("sparql+http://db:8890/sparql",
+     "http://db:8890/sparql", "http://db:8890/sparql", "http://db:8890/sparql-graph-crud", "basic"),
+    ("sparql+https://db/sparql-auth?auth=digest",
+     "https://db/sparql-auth", "https://db/sparql-auth", "https://db/sparql-graph-crud-auth", "digest"),
+    ("sparql+http://db:8890/sparql?update=sparql-auth&store=sparql-graph-crud-auth&auth=digest",
+     "http://db:8890/sparql", "http://db:8890/sparql-auth", "http://db:8890/sparql-graph-crud-auth", "digest"),
+    ("sparql+http://fuseki:3030/ds/query?store=data",
+     "http://fuseki:3030/ds/query", "http://fuseki:3030/ds/update", "http://fuseki:3030/ds/data", "basic"),
+    ("sparql+https://graphdb/repositories/pow?update=/repositories/pow/statements",
+     "https://graphdb/repositories/pow", "https://graphdb/repositories/pow/statements", None, "basic"),
+    ("sparql+http://db:8890/sparql?store=none",
+     "http://db:8890/sparql", "http://db:8890/sparql", None, "basic"),
+    ("sparql+http://h/base/?query=q&update=https://other/u",
+     "http://h/base/q", "https://other/u", None, "basic"),
+], ids=["oxigraph", "virtuoso", "virtuoso-auth", "virtuoso-mixed", "fuseki", "graphdb", "update-only", "given"])
+def test_descriptor_gives_the_endpoints(descriptor, query, update, store, auth):
+    endpoints = Endpoints.parse(descriptor)
+    assert (endpoints.query, endpoints.update, endpoints.store, endpoints.auth) == (query, update, store, auth)
+
+
+@pytest.mark.parametrize(("descriptor", "message"), [
+    ("sparql+ftp://host/sparql", "expected sparql\\+http://HOST:PORT/PATH"),
+    ("sparql+http:///sparql", "no host"),
+    ("sparql+http://host/sparql?colour=red", "unknown parameter colour; known: query, update, store"),
+    ("sparql+http://host/sparql?auth=kerberos", "auth='kerberos'; choose one of: basic, digest"),
+    (f"sparql+http://powkg:{SECRET}@host/sparql", "credentials never go in the descriptor; set POWKG_STORE_USER"),
+], ids=["scheme", "host", "parameter", "auth", "userinfo"])
+def test_bad_descriptor_says_what_is_wrong(descriptor, message):
+    with pytest.raises(ConfigError, match=message) as caught:
+        open_store(descriptor)
+    assert SECRET not in str(caught.value)
+
+
+def test_open_store_knows_the_remote_descriptor():
+    with pytest.raises(ConfigError, match="or sparql\\+http://HOST:PORT/PATH"):
+        open_store("postgres://nowhere")
+    store = open_store("sparql+http://127.0.0.1:9/query")
+    assert isinstance(store, RemoteStore)
+    store.close()
+
+
+def test_settings_give_the_remote_store_its_credentials_and_timeout():
+    settings = load_settings({"store": "sparql+http://127.0.0.1:9/query", "store_timeout": "2.5"},
+                             environ={"POWKG_STORE_USER": "powkg", "POWKG_STORE_PASSWORD": SECRET})
+    store = open_store(settings.store, settings=settings)
+    assert isinstance(store, RemoteStore)
+    assert store.timeout == 2.5
+    assert SECRET not in repr(store) and SECRET not in repr(settings) and SECRET not in repr(store.__dict__)
+    store.close()
+
+
+def test_credentials_are_a_user_and_password_or_a_token():
+    with pytest.raises(ConfigError, match="POWKG_STORE_TOKEN and POWKG_STORE_USER are both set"):
+        Credentials(user="powkg", password=SECRET, token=SECRET)
+    with pytest.raises(ConfigError, match="POWKG_STORE_PASSWORD is set but POWKG_STORE_USER is not"):
+        Credentials(password=SECRET)
+    assert SECRET not in repr(Credentials(user="powkg", password=SECRET))
+
+
+# -- bulk loads, against every store --------------------------------------------------------------------
+def test_bulk_load_replaces_the_graph_from_chunks_cut_anywhere(store):
+    store.replace_graph(G1, Graph())
+    store.bulk_load(G1, [ntriples(9)])
+    text = ntriples(1, 2, 3)
+    store.bulk_load(G1, [text[:10], text[10:70], text[70:]])
+    answer = store.query(f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }} ORDER BY ?v")
+    assert [int(row["v"]) for row in answer.rows] == [1, 2, 3]
+    assert store.graph_names() == [G1]
+
+
+def test_bulk_load_of_nothing_leaves_no_graph(store):
+    store.bulk_load(G1, [ntriples(1)])
+    store.bulk_load(G1, [])
+    assert store.graph_names() == []
+
+
+def test_bulk_load_in_many_batches(oxigraph_server):
+    oxigraph_server.clear()
+    store = RemoteStore(oxigraph_server.descriptor, batch_bytes=1_000)
+    try:
+        store.bulk_load(G1, (ntriples(v) for v in range(500)))
+        answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}total> ?v }}")
+        assert int(answer.rows[0]["n"]) == 500
+    finally:
+        store.close()
+
+
+# -- a server of our own: slow, or asking for credentials --------------------------------------------
+@dataclass
+class FakeServer:
+    """A tiny SPARQL server on loopback: answers every query with no rows, every write with 204."""
+
+    delay: float = 0.0
+    status: int = 200
+    seen: list[dict[str, str]] = field(default_factory=list)
+    url: str = ""
+
+
+@contextmanager
+def fake_server(**options: object) -> Iterator[FakeServer]:
+    fake = FakeServer(**options)  # type: ignore[arg-type]
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            fake.seen.append({"method": self.command, "path": self.path, **dict(self.headers.items())})
+            time.sleep(fake.delay)
+            if fake.status != 200:
+                self.send_response(fake.status)
+                self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if self.path.startswith("/query"):
+                body = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": []}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self.send_response(204)
+            self.end_headers()
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def one_triple() -> Graph:
+    graph = Graph()
+    graph.add((URIRef(EX + "exchange"), URIRef(EX + "total"), Literal(1)))
+    return graph
+
+
+def test_a_slow_server_gives_a_timeout_naming_the_server_and_the_query():
+    with fake_server(delay=2.0) as fake:
+        store = RemoteStore(f"sparql+{fake.url}/query", timeout=0.3)
+        try:
+            with pytest.raises(QueryTimeout) as caught:
+                store.query(f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }}", default_graphs=[G1])
+        finally:
+            store.close()
+    message = str(caught.value)
+    assert f"the SPARQL store at {fake.url}/query did not answer within 0.3 s (POWKG_STORE_TIMEOUT)" in message
+    assert f"running the query 'SELECT ?v WHERE {{ ?s <{EX}total> ?v }}'" in message
+
+
+def test_a_slow_server_gives_a_timeout_naming_the_graph_being_written():
+    with fake_server(delay=2.0) as fake:
+        store = RemoteStore(f"sparql+{fake.url}/query", timeout=0.3)
+        try:
+            with pytest.raises(StoreError) as caught:
+                store.replace_graph(G1, one_triple())
+        finally:
+            store.close()
+    assert f"the SPARQL store at {fake.url}/update did not answer within 0.3 s" in str(caught.value)
+    assert f"graph <{G1}>" in str(caught.value)
+
+
+def test_a_curated_query_is_named_by_its_title():
+    with fake_server(delay=2.0) as fake:
+        store = RemoteStore(f"sparql+{fake.url}/query", timeout=0.3)
+        try:
+            with pytest.raises(QueryTimeout, match="running the query 'Exchanges by date'"):
+                store.query((REPO / "queries" / "exchanges-by-date.rq").read_text(), default_graphs=[G1])
+        finally:
+            store.close()
+
+
+@pytest.mark.parametrize(("credentials", "expected"), [
+    (Credentials(user="powkg", password=SECRET),
+     "Basic " + base64.b64encode(f"powkg:{SECRET}".encode()).decode()),
+    (Credentials(token=SECRET), f"Bearer {SECRET}"),
+], ids=["basic", "bearer"])
+def test_credentials_are_sent_with_every_request(credentials, expected):
+    with fake_server() as fake:
+        store = RemoteStore(f"sparql+{fake.url}/query", credentials=credentials)
+        try:
+            store.replace_graph(G1, one_triple())
+            store.query("SELECT ?g WHERE { ?s ?p ?g }")
+            store.drop_graph(G1)
+        finally:
+            store.close()
+    assert {(r["method"], r["path"].split("?")[0]) for r in fake.seen} == {
+        ("POST", "/update"), ("PUT", "/store"), ("POST", "/query")}
+    assert {r.get("Authorization") for r in fake.seen} == {expected}
+
+
+@pytest.mark.parametrize("credentials", [Credentials(user="powkg", password=SECRET), Credentials(token=SECRET)],
+                         ids=["basic", "bearer"])
+def test_refused_credentials_are_named_but_never_printed(credentials):
+    with fake_server(status=401) as fake:
+        store = RemoteStore(f"sparql+{fake.url}/query", credentials=credentials)
+        errors: list[PowkgError] = []
+        for attempt in (lambda: store.replace_graph(G1, one_triple()), lambda: store.query("ASK {}"),
+                        store.graph_names):
+            with pytest.raises(StoreError, match=r"refused access \(HTTP 401\)") as caught:
+                attempt()
+            errors.append(caught.value)
+        store.close()
+    for error in errors:
+        printed = "".join(traceback.format_exception(error))
+        assert SECRET not in printed
+        assert fake.url in str(error)
+
+
+def test_the_cli_never_prints_the_password(tmp_path):
+    with fake_server(status=401) as fake:
+        done = run_cli(["--store", f"sparql+{fake.url}/query", "query", "exchanges-by-date"],
+                       {"POWKG_STORE_USER": "powkg", "POWKG_STORE_PASSWORD": SECRET}, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"powkg: error: the SPARQL store at {fake.url}/query refused access (HTTP 401)" in done.stderr
+    assert SECRET not in done.stdout + done.stderr
+
+
+def test_an_update_is_not_a_query():
+    store = RemoteStore("sparql+http://127.0.0.1:9/query")
+    try:
+        with pytest.raises(PowkgError, match="an update was given where a query was expected"):
+            store.query("DROP ALL")
+    finally:
+        store.close()
+
+
+def test_a_server_that_is_not_there_is_named():
+    store = RemoteStore("sparql+http://127.0.0.1:9/query", timeout=2)
+    try:
+        with pytest.raises(StoreError, match="cannot reach the SPARQL store at http://127.0.0.1:9/query when "
+                                             "listing powkg's graphs"):
+            store.graph_names()
+    finally:
+        store.close()
+
+
+# -- a server stopped in the middle of a build ----------------------------------------------------------
+def run_cli(args: list[str], environ: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POWKG_")}
+    env.update(environ)
+    return subprocess.run([sys.executable, "-m", "powkg.cli", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def reference_graphs(project) -> dict[str, Graph]:
+    """Every graph of the sample as the embedded store holds it after a build."""
+    store = open_store("memory:")
+    build([SAMPLE], store, project)
+    graphs = {name: store.graph(name) for name in store.graph_names()}
+    store.close()
+    return graphs
+
+
+SERVER_KINDS = ["oxigraph-server", "virtuoso"]
+
+
+def start_server(kind: str, folder: Path, **options: object):  # type: ignore[no-untyped-def]
+    if kind == "virtuoso":
+        if VIRTUOSO is None:
+            pytest.skip(NO_VIRTUOSO)
+        return VirtuosoServer(folder, **options).start()  # type: ignore[arg-type]
+    return OxigraphServer(folder).start()
+
+
+def assert_no_graph_is_half_written(server, reference_graphs: dict[str, Graph]) -> None:  # type: ignore[no-untyped-def]
+    store = server.open()
+    try:
+        for name in sorted(server.graphs() - server.own_graphs):
+            if "/graph/article/" in name:
+                assert isomorphic(store.graph(name), reference_graphs[name]), f"{name} is half-written"
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_a_server_stopped_mid_build_leaves_whole_graphs_and_a_rerun_completes(kind, project, reference_graphs,
+                                                                           tmp_path):
+    server = start_server(kind, tmp_path / kind)
+    try:
+        store = server.open()
+        stored = 0
+
+        def stop_the_server_soon(outcome) -> None:  # type: ignore[no-untyped-def]
+            nonlocal stored
+            stored += outcome.status == "stored"
+            if stored == 4:  # a little later, in the middle of whatever request is running then
+                threading.Timer(0.02, server.kill).start()
+
+        with pytest.raises(StoreError, match=r"the SPARQL store at http://127\.0\.0\.1:\d+/") as caught:
+            build([SAMPLE], store, project, progress=stop_the_server_soon)
+        store.close()
+        assert caught.value.__cause__ is not None     # the transport's own error is kept as the cause
+        server.start()
+        assert_no_graph_is_half_written(server, reference_graphs)
+        store = server.open()
+        result = build([SAMPLE], store, project)
+        assert store.graph_names() == sorted(reference_graphs)
+        for name, graph in reference_graphs.items():
+            assert isomorphic(store.graph(name), graph), name
+        assert result.report.conforms
+        store.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_the_cli_exits_2_when_the_server_stops_mid_build_and_a_rerun_completes(reference_graphs, tmp_path):
+    server = start_server("oxigraph-server", tmp_path / "oxigraph")
+    try:
+        command = [sys.executable, "-m", "powkg.cli", "build", str(SAMPLE)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("POWKG_")}
+        env["POWKG_STORE"] = server.descriptor
+        with subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+                              cwd=tmp_path) as process:
+            assert process.stderr is not None
+            lines = []
+            for line in process.stderr:
+                lines.append(line)
+                if sum(entry.startswith("stored") for entry in lines) == 3:
+                    server.kill()
+            process.wait(timeout=300)
+        output = "".join(lines)
+        assert process.returncode == 2, output
+        assert f"powkg: error: cannot reach the SPARQL store at http://127.0.0.1:{server.port}/" in output \
+            or f"powkg: error: the SPARQL store at http://127.0.0.1:{server.port}/" in output, output
+        server.start()
+        assert_no_graph_is_half_written(server, reference_graphs)
+        rerun = run_cli(["build", str(SAMPLE)], {"POWKG_STORE": server.descriptor}, cwd=tmp_path)
+        assert rerun.returncode in (0, 1), rerun.stderr
+        assert f"store: {server.descriptor}" in rerun.stdout
+        store = server.open()
+        assert store.graph_names() == sorted(reference_graphs)
+        store.close()
+    finally:
+        server.stop()
