@@ -171,7 +171,8 @@ def _article(w: Writer, rng: random.Random, vocab: dict[str, list[str]], number:
     for p, o in ((RDF_TYPE, iri(POW + "Article")), (iri(DCT + "identifier"), lit(f"gen{number:06d}")),
                  (iri(DCT + "language"), lit(rng.choice(("en", "uk", "ru")), "language")),
                  (iri(DCT + "source"), lit(f"generated/gen{number:06d}.txt")), (iri(POW + "digest"), lit(digest)),
-                 (LABEL, lit(f"Generated article {number}")), (iri(DCT + "publisher"), lit(rng.choice(("A", "B", "C")))),
+                 (LABEL, lit(f"Generated article {number}")),
+                 (iri(DCT + "publisher"), lit(rng.choice(("A", "B", "C")))),
                  (iri("https://schema.org/datePublished"), lit(published, "date"))):
         w.quad(article, p, o, g)
     w.quad(g, RDF_TYPE, iri("http://www.w3.org/ns/prov#Entity"), g)
@@ -217,25 +218,29 @@ def _article(w: Writer, rng: random.Random, vocab: dict[str, list[str]], number:
         for p, o in ((RDF_TYPE, iri(POW + "RunningTotal")), (iri(POW + "statedIn"), article),
                      (iri(POW + "measure"), lit("returned")), (iri(POW + "since"), lit("full_scale_invasion")),
                      (iri(POW + "scope"), lit(f"{count} returned since the full-scale invasion")),
-                     (iri(POW + "asOf"), lit(published, "date")), (iri(POW + "count"), lit(count, "nonNegativeInteger"))):
+                     (iri(POW + "asOf"), lit(published, "date")),
+                     (iri(POW + "count"), lit(count, "nonNegativeInteger"))):
             w.quad(claim, p, o, g)
         _evidence(w, rng, g, article, digest, n, claim, "count", lit(count, "nonNegativeInteger"), vocab["agent"])
 
 
 def sample_quads(path: Path) -> int:
-    """The bundled articles built with powkg's own pipeline, every graph but quarantine, as N-Quads."""
+    """The bundled articles through powkg's own pipeline (whole-graph validation left out: serving does not
+    need it), every graph but quarantine, as N-Quads."""
     import pyoxigraph as ox
 
     from powkg.formats import rdf_format
     from powkg.iris import QUARANTINE_MARK
-    from powkg.pipeline import Project, build
+    from powkg.pipeline import Project, ingest, reason
     from powkg.settings import load_settings
     from powkg.store import open_store
 
     settings = load_settings({"store": "memory:"}, environ={})
     store = open_store("memory:")
-    print("building the bundled sample with the pipeline ...", file=sys.stderr)
-    build([REPO / "data" / "sample"], store, Project.load(settings))
+    print("building the bundled sample with the pipeline (ingest, reason) ...", file=sys.stderr)
+    project = Project.load(settings)
+    ingest([REPO / "data" / "sample"], store, project)
+    reason(store, project)
     graphs = [g for g in store.graph_names() if QUARANTINE_MARK not in g]
     with path.open("wb") as out:
         store.export(out, rdf_format("nquads"), graphs)
@@ -265,8 +270,9 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], limit: float) -> N
         if process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited with {process.returncode}")
         try:
-            httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON_RESULTS}, timeout=5)
-            return
+            if httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON_RESULTS}, timeout=5).is_success:
+                return
+            raise RuntimeError(f"{url} answers, but not to a SPARQL query")
         except httpx.TransportError:
             time.sleep(0.25)
     raise RuntimeError(f"{url} did not answer within {limit:.0f} s")
@@ -309,8 +315,8 @@ def start_rdflib(data: Path, work: Path, log) -> Server:  # type: ignore[no-unty
     process = subprocess.Popen([binary, "serve", str(data), "--host", "127.0.0.1", "--port", str(port)],
                                stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    wait_until_up(base + "/sparql", process, 900)
-    return Server("rdflib-endpoint", base + "/sparql", process, base)
+    wait_until_up(base + "/", process, 900)     # rdflib-endpoint answers SPARQL at its root
+    return Server("rdflib-endpoint", base + "/", process, base)
 
 
 STARTERS = {"powkg": start_powkg, "oxigraph": start_oxigraph, "rdflib": start_rdflib}
@@ -341,11 +347,10 @@ def workload(any_server: Server) -> dict[str, list[str]]:
     if not exchanges:
         raise RuntimeError("the graph holds no exchange with cohorts")
     chosen = exchanges[len(exchanges) // 2]
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, list[str]] = {"lookup-by-iri": [f"SELECT ?p ?o WHERE {{ <{e}> ?p ?o }}" for e in exchanges]}
     for name, curated in load_queries(REPO / "queries").items():
         params = {p.name: chosen for p in curated.parameters if p.type == "iri" and p.name in ("exchange", "node")}
         texts[name] = [curated.bind(params)]
-    texts["lookup-by-iri"] = [f"SELECT ?p ?o WHERE {{ <{e}> ?p ?o }}" for e in exchanges]
     return texts
 
 
@@ -425,6 +430,30 @@ def measure(base: str, paths: list[str], accept: str, args: argparse.Namespace) 
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
+def one_answer(server: Server, query: str, timeout: float) -> tuple[object, float | None]:
+    """(rows, milliseconds) of one request alone: the answer check, and the latency without load."""
+    began = time.perf_counter()
+    try:
+        response = httpx.get(server.endpoint, params={"query": query}, headers={"Accept": JSON_RESULTS},
+                             timeout=timeout)
+    except httpx.TimeoutException:
+        return f"no answer within {timeout:g} s", None
+    elapsed = 1000 * (time.perf_counter() - began)
+    if not response.is_success:
+        return f"HTTP {response.status_code}", elapsed
+    return len(response.json()["results"]["bindings"]), elapsed
+
+
+def drained(server: Server, limit: float) -> bool:
+    """Whether the server answers a trivial query again within ``limit`` seconds (abandoned requests
+    may still be running there: rdflib-endpoint evaluates queries one at a time on its event loop)."""
+    try:
+        httpx.get(server.endpoint, params={"query": "ASK {}"}, headers={"Accept": JSON_RESULTS}, timeout=limit)
+        return True
+    except httpx.TimeoutException:
+        return False
+
+
 def sparql_paths(server: Server, texts: list[str]) -> list[str]:
     path = server.endpoint.removeprefix(server.base)
     return [f"{path}?{urlencode({'query': t})}" for t in texts]
@@ -432,13 +461,19 @@ def sparql_paths(server: Server, texts: list[str]) -> list[str]:
 
 # -- the run ---------------------------------------------------------------------------------------
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--triples", type=int, default=0,
-                        help="generate a graph of this many triples (default: the bundled sample, built by the pipeline)")
+                        help="generate a graph of this many triples "
+                             "(default: the bundled sample, built by the pipeline)")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per server and query")
     parser.add_argument("--grace", type=float, default=20.0, help="seconds a request running at the end may still take")
     parser.add_argument("--concurrency", type=int, default=4, help="connections sending requests at once")
+    parser.add_argument("--check-timeout", type=float, default=60.0,
+                        help="seconds the one-off answer check may take per server and query")
+    parser.add_argument("--drain", type=float, default=60.0,
+                        help="seconds a server may take to finish abandoned requests before it is left out")
     parser.add_argument("--servers", default="powkg,oxigraph,rdflib", help="which servers, comma-separated")
     parser.add_argument("--queries", default="", help="only these queries, comma-separated")
     parser.add_argument("--work", type=Path, help="folder for the data and stores (kept; reused when present)")
@@ -465,19 +500,26 @@ def main() -> None:
         texts = workload(servers[0])
         if args.queries:
             texts = {k: v for k, v in texts.items() if k in args.queries.split(",")}
+        busy: set[str] = set()
         for query, variants in texts.items():
-            counts = {}
+            single: dict[str, object] = {}
             for server in servers:
-                response = httpx.get(server.endpoint, params={"query": variants[0]},
-                                     headers={"Accept": JSON_RESULTS}, timeout=900)
-                counts[server.name] = len(response.json()["results"]["bindings"]) if response.is_success \
-                    else f"HTTP {response.status_code}"
-            agree = "same rows" if len(set(counts.values())) == 1 else f"ROWS DIFFER {counts}"
-            print(f"{query}: {agree} ({next(iter(counts.values()))})", file=sys.stderr)
+                if server.name not in busy:
+                    single[server.name] = one_answer(server, variants[0], args.check_timeout)
+            rows = {name: value[0] for name, value in single.items()}
+            agree = "same rows" if len(set(rows.values())) == 1 else f"ROWS DIFFER {rows}"
+            print(f"{query}: {agree}", file=sys.stderr)
             for server in servers:
-                results.setdefault(query, {})[server.name] = measure(server.base, sparql_paths(server, variants),
-                                                                     JSON_RESULTS, args)
-                print(f"  {server.name:16} {_line(results[query][server.name])}", file=sys.stderr)
+                if server.name in busy:
+                    results.setdefault(query, {})[server.name] = {"skipped": "still busy with earlier requests"}
+                    print(f"  {server.name:16} not measured: still busy with earlier requests", file=sys.stderr)
+                    continue
+                result = measure(server.base, sparql_paths(server, variants), JSON_RESULTS, args)
+                result["single_ms"] = single[server.name][1]
+                results.setdefault(query, {})[server.name] = result
+                print(f"  {server.name:16} {_line(result)}", file=sys.stderr)
+                if result["unfinished"] and not drained(server, args.drain):
+                    busy.add(server.name)
         powkg = next((s for s in servers if s.name == "powkg"), None)
         if powkg is not None:
             _powkg_routes(powkg, texts, results, args)
@@ -488,13 +530,36 @@ def main() -> None:
 
 
 def _powkg_routes(powkg: Server, texts: dict[str, list[str]], results: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
+    """powkg's own routes for the same work: /id/ (Turtle) for the lookups, /queries/ for a curated query."""
+    if not drained(powkg, args.drain):
+        print("  powkg: still busy with earlier requests; its own routes are not measured", file=sys.stderr)
+        return
     exchanges = [t.split("<", 1)[1].split(">", 1)[0] for t in texts.get("lookup-by-iri", [])]
+    routes = {}
     if exchanges:
-        paths = ["/" + e.removeprefix(BASE) for e in exchanges]
-        results["lookup: /id/ as Turtle"] = {"powkg": measure(powkg.base, paths, "text/turtle", args)}
-        print(f"  powkg /id/         {_line(results['lookup: /id/ as Turtle']['powkg'])}", file=sys.stderr)
-    results["exchanges-by-date: /queries route"] = {
-        "powkg": measure(powkg.base, ["/queries/exchanges-by-date"], JSON_RESULTS, args)}
+        routes["lookup: /id/ as Turtle"] = (["/" + e.removeprefix(BASE) for e in exchanges], "text/turtle")
+    if "exchanges-by-date" in texts:
+        routes["exchanges-by-date: /queries route"] = (["/queries/exchanges-by-date"], JSON_RESULTS)
+    for label, (paths, accept) in routes.items():
+        result = measure(powkg.base, paths, accept, args)
+        result["single_ms"] = _alone(powkg, paths[0], accept, args)
+        results[label] = {"powkg": result}
+        print(f"  powkg {label:30} {_line(result)}", file=sys.stderr)
+        if result["unfinished"] and not drained(powkg, args.drain):
+            return
+
+
+def _alone(server: Server, path: str, accept: str, args: argparse.Namespace) -> float | None:
+    """Median milliseconds of five requests sent one after the other."""
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        try:
+            httpx.get(server.base + path, headers={"Accept": accept}, timeout=args.check_timeout)
+        except httpx.TimeoutException:
+            return None
+        times.append(1000 * (time.perf_counter() - began))
+    return statistics.median(times)
 
 
 def _line(result: dict[str, object]) -> str:
@@ -502,34 +567,38 @@ def _line(result: dict[str, object]) -> str:
     timing = f"p50 {p50:8.1f} ms  p99 {p99:8.1f} ms" if p50 is not None else "no request finished"
     bad = {k: v for k, v in result["statuses"].items() if str(k) != "200"}  # type: ignore[union-attr]
     return (f"{result['rps']:9.1f} req/s  {timing}  ({result['requests']} requests"
-            + (f", statuses {bad}" if bad else "") + (f", {result['unfinished']} unfinished" if result["unfinished"] else "")
+            + (f", statuses {bad}" if bad else "")
+            + (f", {result['unfinished']} unfinished" if result["unfinished"] else "")
             + ")")
 
 
 def report(results: dict[str, dict[str, dict[str, object]]], args: argparse.Namespace) -> None:
-    print(f"\n{'query':36} {'server':16} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}   powkg/x")
+    print(f"\n{'query':36} {'server':16} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'alone ms':>9}   powkg/x")
     ratios: dict[str, list[float]] = {}
     for query, by_server in results.items():
         ours = by_server.get("powkg")
         for name, result in by_server.items():
+            if "skipped" in result:
+                print(f"{query:36} {name:16} not measured: {result['skipped']}")
+                continue
             ratio = ""
-            if ours and name != "powkg":
-                theirs = max(float(result["rps"]), 1e-9)  # type: ignore[arg-type]
+            if ours and name != "powkg" and "rps" in ours:
                 if result["requests"]:
-                    value = float(ours["rps"]) / theirs  # type: ignore[arg-type]
+                    value = float(ours["rps"]) / float(result["rps"])  # type: ignore[arg-type]
                     ratios.setdefault(name, []).append(value)
                     ratio = f"{value:8.2f}x"
                 else:
                     ratio = "  > (none finished)"
-            p50 = f"{result['p50_ms']:9.1f}" if result["p50_ms"] is not None else f"{'-':>9}"
-            p99 = f"{result['p99_ms']:9.1f}" if result["p99_ms"] is not None else f"{'-':>9}"
-            print(f"{query:36} {name:16} {float(result['rps']):9.1f} {p50} {p99}   {ratio}")  # type: ignore[arg-type]
+            cells = [f"{result[k]:9.1f}" if isinstance(result.get(k), float) else f"{'-':>9}"
+                     for k in ("p50_ms", "p99_ms", "single_ms")]
+            print(f"{query:36} {name:16} {float(result['rps']):9.2f} {' '.join(cells)}   {ratio}")  # type: ignore[arg-type]
     for name, values in ratios.items():
         geometric = math.exp(sum(math.log(v) for v in values) / len(values))
         print(f"powkg / {name}: geometric mean of throughput ratios over {len(values)} queries: {geometric:.2f}x "
               f"(min {min(values):.2f}x, max {max(values):.2f}x)")
-    print(f"(load: {args.concurrency} connections for {args.duration:g} s per query; "
-          f"{os.cpu_count()} cores; {'generated ' + str(args.triples) + ' triples' if args.triples else 'bundled sample'})")
+    print(f"(load: {args.concurrency} connections for {args.duration:g} s per query, {args.grace:g} s grace; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+          f"{'generated ' + str(args.triples) + ' triples' if args.triples else 'bundled sample'})")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -79,7 +79,8 @@ FIXTURE = """
 <https://w3id.org/powkg/graph/article/aaaa000000000001> {
   <https://w3id.org/powkg/graph/article/aaaa000000000001> a prov:Entity ;
       prov:wasDerivedFrom id:article/aaaa000000000001 ; pow:extractorVersion "0.1.0" .
-  id:article/aaaa000000000001 a pow:Article ; dcterms:identifier "d01" ; rdfs:label "Ukraine brings home 150 defenders" ;
+  id:article/aaaa000000000001 a pow:Article ; dcterms:identifier "d01" ;
+      rdfs:label "Ukraine brings home 150 defenders" ;
       dcterms:title "Ukraine brings home 150 defenders" ; dcterms:publisher "Example News" ;
       schema:url "https://news.example/d01"^^xsd:anyURI ; schema:datePublished "2024-12-30"^^xsd:date .
   id:exchange/2024-12-30 a pow:Exchange ; rdfs:label "Exchange of 2024-12-30" ;

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from http_server import G_A, G_B, G_INFERRED, G_ONTOLOGY, POW, client, fixture_store, server  # noqa: F401
 from rdflib import Graph, URIRef
+
+from http_server import G_A, G_B, G_INFERRED, G_ONTOLOGY, POW, client, fixture_store, server  # noqa: F401
 
 VOID = "http://rdfs.org/ns/void#"
 ASSERTED = 142        # quads in the two article graphs

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
 from http_server import (  # noqa: F401
     ARTICLE_A,
     EXCHANGE,
@@ -22,9 +25,6 @@ from http_server import (  # noqa: F401
     server,
     test_settings,
 )
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
-
 from powkg.api import create_app
 from powkg.store import open_store
 

@@ -9,8 +9,8 @@ import subprocess
 import tempfile
 
 import pytest
-from http_server import client, fixture_store, server  # noqa: F401
 
+from http_server import client, fixture_store, server  # noqa: F401
 from powkg.api.html import STATIC
 
 
@@ -45,8 +45,9 @@ def test_health(client):  # noqa: F811
 
 # -- in a real browser ---------------------------------------------------------------------------
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
-                                                             "(apt-get install chromium); the rendered DOM is not checked")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); "
+                             "the rendered DOM is not checked")
 
 
 def rendered(url: str) -> str:

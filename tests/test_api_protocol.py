@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from http_server import TOKEN, load_trig, running, test_settings
 from rdflib import Graph
 
+from http_server import TOKEN, load_trig, running, test_settings
 from powkg.api import create_app
 from powkg.store import open_store
 
@@ -26,7 +26,7 @@ DATA = f"""
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 <{D1}> {{ <http://example.org/alice> foaf:name "Alice" . }}
 <{D2}> {{ <http://example.org/bob> foaf:name "Bob" . }}
-<{D3}> {{ <http://example.org/carol> foaf:name "Carol" . <http://example.org/carol> foaf:knows <http://example.org/bob> . }}
+<{D3}> {{ <http://example.org/carol> foaf:name "Carol" ; foaf:knows <http://example.org/bob> . }}
 """
 
 NAMES = "PREFIX foaf: <http://xmlns.com/foaf/0.1/> SELECT ?name WHERE { ?s foaf:name ?name } ORDER BY ?name"
@@ -70,7 +70,8 @@ def test_query_post_direct(url):
 
 
 def test_default_graph_is_the_union_of_the_named_graphs(url):
-    assert values(httpx.get(url + "/sparql", params={"query": NAMES}, headers=JSON), "name") == ["Alice", "Bob", "Carol"]
+    response = httpx.get(url + "/sparql", params={"query": NAMES}, headers=JSON)
+    assert values(response, "name") == ["Alice", "Bob", "Carol"]
 
 
 DATASET_CASES = [

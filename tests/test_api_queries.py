@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from http_server import EXCHANGE, ID, POW, client, fixture_store, server  # noqa: F401
 
 AGENT = ID + "agent/"

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pyoxigraph as ox
 import pytest
-from http_server import TOKEN, client, fixture_store, load_trig, running, server, test_settings  # noqa: F401
 
+from http_server import TOKEN, client, fixture_store, load_trig, running, server, test_settings  # noqa: F401
 from powkg.api import create_app
 from powkg.store import open_store
 
@@ -308,6 +308,7 @@ def test_security_headers(client):  # noqa: F811
 
 def test_blank_node_free_ask_is_fast_to_answer(client):  # noqa: F811
     """A sanity check of the main fixture server used above: its quarantined graph is out of reach."""
-    response = client.get("/sparql", params={"query": "ASK { ?e <https://w3id.org/powkg/ontology#returnedToUkraine> 999 }"})
+    query = "ASK { ?e <https://w3id.org/powkg/ontology#returnedToUkraine> 999 }"
+    response = client.get("/sparql", params={"query": query})
     assert response.json()["boolean"] is False
     assert isinstance(ox.Literal("x"), ox.Literal)

@@ -8,7 +8,6 @@ import io
 from xml.dom.minidom import Document
 
 import pytest
-from http_server import ARTICLE_A, EXCHANGE, ID, POW, client, fixture_store, server  # noqa: F401
 from rdflib import Graph, Literal, URIRef
 from SPARQLWrapper import (
     CSV,
@@ -25,10 +24,11 @@ from SPARQLWrapper import (
     XML,
     SPARQLWrapper,
 )
-from test_api_queries import EXPECTED, as_table
 
+from http_server import ARTICLE_A, EXCHANGE, ID, POW, client, fixture_store, server  # noqa: F401
 from powkg.queries import load_queries
 from powkg.settings import load_settings
+from test_api_queries import EXPECTED, as_table
 
 # SPARQLWrapper reads JSON-LD into an rdflib ConjunctiveGraph, which rdflib 7.6 marks deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

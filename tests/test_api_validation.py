@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from http_server import EXCHANGE, client, fixture_store, server  # noqa: F401
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
+
+from http_server import EXCHANGE, client, fixture_store, server  # noqa: F401
 
 # rdflib reads JSON-LD into a ConjunctiveGraph, which rdflib 7.6 marks deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

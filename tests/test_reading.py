@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from powkg.errors import UnreadableArticle
-from powkg.reading import clean_text, read_article, read_articles
+from powkg.reading import clean_text, detect_language, language_code, read_article, read_articles
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -177,3 +177,93 @@ def test_folder_reads_every_article_in_name_order(tmp_path: Path) -> None:
     write(tmp_path, "a.txt", b"Five soldiers came home today.")
     write(tmp_path, "notes.md", b"not an article")
     assert [a.id for a in read_articles(tmp_path)] == ["a", "b"]
+
+
+# --- pages, records and scraped text written for these tests (tests/fixtures/reading) ---------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reading"
+
+
+def by_id() -> dict[str, object]:
+    return {a.id: a for a in read_articles(FIXTURES)}
+
+
+@pytest.mark.parametrize(("article_id", "expected"), [
+    ("page", ("Ukraine brings home 95 defenders", "Test Writer", "Test Herald", date(2024, 6, 25), "en",
+              "https://herald.example.org/news/95-defenders")),
+    ("rec-en", ("Ukraine and Russia swap 50 prisoners each", "Test Writer", "Test Wire", date(2024, 6, 28), "en",
+                "https://wire.example.org/a/1")),
+    ("records-2", (None, None, None, date(2024, 9, 14), "uk", None)),
+    ("records-3", ("Украина вернула из плена 20 военных", None, "Тестовые новости", None, "ru", None)),
+    ("rec-html", ("Five defenders return", None, "Record Publisher", date(2024, 7, 2), "en", None)),
+    ("scraped-uk", ("З полону повернулися 12 захисників", "Тестова Авторка", None, date(2024, 9, 14), "uk", None)),
+], ids=["html", "jsonl-all-fields", "jsonl-text-only-uk", "jsonl-region-tag-ru", "jsonl-html", "scraped-uk"])
+def test_metadata_of_pages_records_and_scraped_text(article_id: str, expected: tuple) -> None:
+    article = by_id()[article_id]
+    assert (article.title, article.author, article.publisher, article.published, article.language,
+            article.url) == expected
+
+
+def test_html_main_text_leaves_out_the_page_furniture() -> None:
+    article = read_article(FIXTURES / "page.html")
+    assert article.text.split("\n") == [
+        "Ukraine brings home 95 defenders",
+        "Ninety-five Ukrainian defenders came home from Russian captivity on Tuesday in an exchange mediated by "
+        "the United Arab Emirates, the Coordination Headquarters said.",
+        "Among them are 40 soldiers of the Armed Forces, 30 National Guard members and 25 border guards.",
+        "It was the 53rd exchange since the full-scale invasion began."]
+
+
+def test_scraped_ukrainian_page_keeps_only_the_article() -> None:
+    article = read_article(FIXTURES / "scraped-uk.txt")
+    assert article.text == ("З полону повернулися 12 захисників\n\n"
+                            "Сьогодні з російського полону повернулися 12 українських захисників, повідомив "
+                            "Координаційний штаб.\n\nСеред звільнених — четверо офіцерів.")
+
+
+def test_jsonl_records_keep_their_ids_and_sources() -> None:
+    articles = list(read_articles(FIXTURES / "records.jsonl"))
+    assert [(a.id, a.source.rsplit("/", 1)[-1]) for a in articles] == [
+        ("rec-en", "1"), ("records-2", "records.jsonl:2"), ("records-3", "records.jsonl:3"),
+        ("rec-html", "records.jsonl:4")]
+
+
+@pytest.mark.parametrize("path", ["page.html", "records.jsonl", "scraped-uk.txt"])
+def test_metadata_given_by_the_caller_wins(path: str) -> None:
+    for article in read_articles(FIXTURES / path, published=date(2020, 1, 2), publisher="Given",
+                                 language="en", url="https://example.org/given"):
+        assert (article.published, article.publisher, article.language, article.url) == (
+            date(2020, 1, 2), "Given", "en", "https://example.org/given")
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Twenty Ukrainian soldiers came home from captivity on Friday, officials said.", "en"),
+    ("Двадцять українських військових повернулися з полону в п'ятницю, повідомили в штабі.", "uk"),
+    ("Двадцать украинских военных вернулись из плена в пятницу, сообщили в штабе.", "ru"),
+    ("Zelensky said: «Наші люди вдома». Twenty soldiers came home on Friday after a swap.", "en"),
+], ids=["en", "uk", "ru", "en-with-a-quote"])
+def test_language_is_detected_when_not_given(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(("tag", "code"), [
+    ("uk-UA", "uk"), ("ua", "uk"), ("UKR", "uk"), ("ru_RU", "ru"), ("en-GB", "en"), ("eng", "en"),
+    ("de", None), ("", None), (None, None)])
+def test_language_tags_of_pages_and_records(tag: str | None, code: str | None) -> None:
+    assert language_code(tag) == code
+
+
+@pytest.mark.parametrize(("lines", "author", "published"), [
+    ("by Test Writer | September 14, 2024 12:41 PM", "Test Writer", date(2024, 9, 14)),
+    ("By Test Writer", "Test Writer", None),
+    ("Kyiv • 31 May 2025, 18:20", None, date(2025, 5, 31)),
+], ids=["by-name-and-date", "by-name", "place-and-date"])
+def test_bylines_and_datelines_without_labels(lines: str, author: str | None, published: date | None) -> None:
+    text, meta = clean_text(f"A headline about a swap\n{lines}\n\nTen soldiers came home today.")
+    assert (meta.author, meta.published, text) == (author, published,
+                                                   "A headline about a swap\n\nTen soldiers came home today.")
+
+
+def test_a_sentence_beginning_with_by_is_not_a_byline() -> None:
+    text, meta = clean_text("A headline\n\nBy Ukraine's own count, 562 Russian soldiers were held.")
+    assert (meta.author, text) == (None, "A headline\n\nBy Ukraine's own count, 562 Russian soldiers were held.")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache
-from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -134,7 +133,7 @@ def test_valid_article_gives_no_result(name):
 
 # -- planted faults, article scope ----------------------------------------------------------------------
 
-V, W, I = "Violation", "Warning", "Info"
+V, W, INFO = "Violation", "Warning", "Info"
 SPARQL = "SPARQLConstraintComponent"
 
 ARTICLE_FAULTS = {
@@ -148,7 +147,7 @@ ARTICLE_FAULTS = {
     "exchange-handed-over-negative": [(JAN3, "MinInclusiveConstraintComponent", V, "pow:handedOverToRussia")],
     "exchange-date-string": [(UNDATED, "OrConstraintComponent", V, "xsd:date or an xsd:gMonthDay")],
     "exchange-undated": [(UNDATED, "MinCountConstraintComponent", W, "exchange without a date: unresolved")],
-    "exchange-month-day": [(UNDATED, "NotConstraintComponent", I, "day and month known, year not: unresolved")],
+    "exchange-month-day": [(UNDATED, "NotConstraintComponent", INFO, "day and month known, year not: unresolved")],
     "exchange-mediator-not-mediator": [(DEC30, "ClassConstraintComponent", V, "pow:Mediator")],
     "exchange-defended-detention": [(DEC30, "NotConstraintComponent", V, "detention place"),
                                     (DEC30, "ClassConstraintComponent", W, "not a pow:BattleLocation")],

@@ -25,7 +25,8 @@ from .errors import UnreadableArticle
 from .extraction.dates import parse_dateline, search_date
 from .model import Article
 
-__all__ = ["read_article", "read_articles", "article_files", "clean_text", "detect_language", "ARTICLE_SUFFIXES"]
+__all__ = ["read_article", "read_articles", "article_files", "clean_text", "detect_language", "language_code",
+           "with_metadata", "ARTICLE_SUFFIXES", "RECORD_FIELDS"]
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 DEFAULT_MAX_BYTES = 10_000_000
@@ -41,6 +42,9 @@ _PHOTO_CAPTION = re.compile(r"(?:.*\((?:photo|фото|image|credit)s?\s*:[^)]*\
                             re.IGNORECASE)
 _BYLINE = re.compile(r"(?:author|by|автор|авторка)\s*:\s*(?P<name>[^\d|·,]{3,60}?)\s*(?:[|·,]\s*)?"
                      r"(?P<rest>\d.*)?", re.IGNORECASE)
+# 'By Test Writer', 'by Test Writer | September 14, 2024 12:41 PM': a name of capitalised words
+_NAME = r"[A-ZА-ЯІЇЄҐ][\w'’.-]+"
+_BY_NAME = re.compile(rf"(?:[Bb]y|[Вв]ід|[Оо]т)\s+(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})\s*(?:[|·•,]\s*(?P<rest>.*))?")
 # ' date 2022-03-24 (WIRE- Kyiv Ledger)' and ' date 2024-12-30 (MENAFN- UkrinForm) first sentence ...'
 _WIRE = re.compile(r"\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s*\((?P<src>[^()\-–]+)[-–]\s*(?P<outlet>[^()]*)\)\s*")
 _GENERIC_WIRES = frozenset({"wire", "newswire", "news", "agency"})
@@ -99,8 +103,8 @@ def _wire_line(line: str, meta: _Meta) -> str | None:
 
 
 def _byline(line: str, meta: _Meta) -> bool:
-    match = _BYLINE.fullmatch(line)
-    if not match:
+    match = _BYLINE.fullmatch(line) or _BY_NAME.fullmatch(line)
+    if not match or match.re is _BY_NAME and match.group("rest") and parse_dateline(match.group("rest")) is None:
         return False
     meta.author = meta.author or match.group("name").strip()
     if match.group("rest"):
@@ -192,6 +196,16 @@ def clean_text(raw: str) -> tuple[str, _Meta]:
 
 # --- language -----------------------------------------------------------------------------------------
 
+# The ways metadata names the three languages: ISO 639-1 and -2, with a region, and the 'ua' of many sites.
+_LANGUAGE_CODES = {"en": "en", "eng": "en", "uk": "uk", "ukr": "uk", "ua": "uk", "ru": "ru", "rus": "ru"}
+
+
+def language_code(value: Any) -> str | None:
+    """'en', 'uk' or 'ru' for a language tag a page or a record gives ('uk-UA', 'ua', 'rus'); else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return _LANGUAGE_CODES.get(re.split(r"[-_]", value.strip().lower())[0])
+
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
@@ -202,9 +216,21 @@ def _identifier() -> Any:
     return identifier
 
 
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+
 def detect_language(text: str) -> str:
-    """'en', 'uk' or 'ru' (py3langid restricted to the three languages of the corpus)."""
-    language, _score = _identifier().classify(text[:1200])
+    """'en', 'uk' or 'ru': py3langid restricted to the three languages of the corpus.
+
+    A text of the Latin script alone cannot be Ukrainian or Russian, so it is English without asking
+    the model; the model tells Ukrainian from Russian (and reads texts that mix scripts).
+    """
+    sample = text[:1500]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    if cyrillic < 0.05 * max(1, len(_LATIN.findall(sample))):
+        return "en"
+    language, _score = _identifier().classify(sample[:800])
     return str(language)
 
 
@@ -274,22 +300,28 @@ def _build(raw_text: str, *, source: str, article_id: str, guessed: Mapping[str,
         values.update({k: v for k, v in extra.items() if v is not None})
     values["text"] = text
     values["published"] = _as_date(values["published"], source)
-    if values["language"] not in LANGUAGES:
-        values["language"] = detect_language(text)
+    values["language"] = language_code(values["language"]) or detect_language(text)
     return Article(**values)
 
 
 def _from_html(html: str, *, source: str, article_id: str, overrides: Mapping[str, Any]) -> Article:
+    """The main text of a page and its metadata (title, date, author, site name, canonical URL),
+    taken out by trafilatura; what the page says wins over what the text's noise lines say."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    if document is None or not (document.text or "").strip():
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                           include_tables=False, favor_precision=True)
+    if document is None:
         raise UnreadableArticle(source, "HTML page with no main text")
-    body = document.text
-    if document.title and not body.lstrip().startswith(document.title):
-        body = document.title + "\n\n" + body
-    guessed = {"title": document.title, "author": document.author, "published": document.date,
-               "publisher": document.sitename, "url": document.url}
+    found: Mapping[str, Any] = document if isinstance(document, dict) else document.as_dict()
+    body = str(found.get("text") or "")
+    if not body.strip():
+        raise UnreadableArticle(source, "HTML page with no main text")
+    title = found.get("title")
+    if title and not body.lstrip().startswith(str(title)):
+        body = f"{title}\n\n{body}"
+    guessed = {"title": title, "author": found.get("author"), "published": found.get("date"),
+               "publisher": found.get("sitename"), "url": found.get("url")}
     return _build(body, source=source, article_id=article_id, guessed=guessed, overrides=overrides)
 
 
@@ -308,7 +340,13 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **overrides:
     return _build(text, source=str(path), article_id=article_id, overrides=overrides)
 
 
-def _from_jsonl(path: Path, max_bytes: int) -> Iterator[Article]:
+RECORD_FIELDS = ("url", "published", "title", "language", "publisher", "author")
+
+
+def _from_jsonl(path: Path, max_bytes: int, overrides: Mapping[str, Any]) -> Iterator[Article]:
+    """One article per line: ``text`` (or, failing that, an ``html`` page) and optional ``id``,
+    ``url``, ``published``, ``title``, ``language``, ``publisher``, ``author``. The record's fields
+    win over what is read from the text; ``overrides`` win over both."""
     text = decode(_read_bytes(path, max_bytes), str(path))
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -318,12 +356,16 @@ def _from_jsonl(path: Path, max_bytes: int) -> Iterator[Article]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UnreadableArticle(source, f"not a JSON record: {exc.msg} at column {exc.colno}") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        if not isinstance(record, dict) or not isinstance(record.get("text") or record.get("html"), str):
             raise UnreadableArticle(source, "a record needs a 'text' string")
-        known = {k: record.get(k) for k in ("url", "published", "title", "language", "publisher", "author")}
-        article_id = str(record.get("id") or f"{path.stem}-{number}")
-        yield _build(record["text"], source=str(record.get("url") or source), article_id=article_id,
-                     overrides=known)
+        known = {k: record.get(k) for k in RECORD_FIELDS if record.get(k) not in (None, "")}
+        known.update(overrides)
+        article_id = str(known.pop("id", None) or record.get("id") or f"{path.stem}-{number}")
+        origin = str(record.get("url") or source)
+        if isinstance(record.get("text"), str):
+            yield _build(record["text"], source=origin, article_id=article_id, overrides=known)
+        else:
+            yield _from_html(record["html"], source=origin, article_id=article_id, overrides=known)
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -331,20 +373,21 @@ def article_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
 
 
-def read_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article]:
+def read_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **overrides: Any) -> Iterator[Article]:
     """Every article in a file (``.txt``, ``.html``, ``.jsonl`` records) or a folder of them.
 
-    Files of a folder are read in name order. An unreadable file raises UnreadableArticle when it
-    is reached, which ends the iteration: to go on past it, read each of ``article_files(folder)``.
+    ``overrides`` (any ``Article`` field but ``id`` and ``text``) win over what is read. Files of a
+    folder are read in name order. An unreadable file raises UnreadableArticle when it is reached,
+    which ends the iteration: to go on past it, read each of ``article_files(folder)``.
     """
     path = Path(path)
     if path.is_dir():
         for child in article_files(path):
-            yield from read_articles(child, max_bytes=max_bytes)
+            yield from read_articles(child, max_bytes=max_bytes, **overrides)
     elif path.suffix.lower() == ".jsonl":
-        yield from _from_jsonl(path, max_bytes)
+        yield from _from_jsonl(path, max_bytes, overrides)
     else:
-        yield read_article(path, max_bytes=max_bytes)
+        yield read_article(path, max_bytes=max_bytes, **overrides)
 
 
 def with_metadata(article: Article, **values: Any) -> Article:

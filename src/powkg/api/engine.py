@@ -29,8 +29,8 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from ..errors import PowkgError, QueryError, QueryTimeout
-from ..formats import PREFIXES
+from ..errors import PowkgError, QueryError, QueryTimeout, StoreError
+from ..formats import PREFIXES, Format
 from ..store import Store
 from .negotiation import Representation
 from .results import SOLUTION_WRITERS, Row, write_boolean
@@ -155,7 +155,11 @@ class Engine:
 
     # -- on a worker ---------------------------------------------------------------------------
     def _evaluate(self, sparql: str, dataset: Dataset) -> Any:
-        return self.store.evaluate(sparql, **dataset.options())
+        evaluate = getattr(self.store, "evaluate", None)
+        if evaluate is None:
+            raise StoreError(f"the store {self.store.descriptor} cannot answer queries over HTTP: "
+                             "it has no evaluate() (the Store protocol's lazy query)")
+        return evaluate(sparql, **dataset.options())
 
     # pyoxigraph's answers must be dropped on the thread that made them: no exception may leave a frame
     # that still holds one, so each method below drops its answer before it raises.
@@ -177,8 +181,7 @@ class Engine:
             raise error
         if kind == "select":
             return Answer("select", SOLUTION_WRITERS[fmt.name](variables, items), len(items))
-        body = ox.serialize(items, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
-        return Answer("graph", body, len(items))
+        return Answer("graph", write_rdf(items, fmt), len(items))
 
     def _solutions(self, sparql: str, dataset: Dataset, deadline: float) -> Solutions:
         answer = self._evaluate(sparql, dataset)
@@ -227,6 +230,13 @@ class Engine:
         return kept, None
 
 
+def write_rdf(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in an RDF format of the format table, with the project's prefixes."""
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes or PREFIXES)  # type: ignore[arg-type]
+    assert body is not None   # without an output file, pyoxigraph returns the bytes
+    return body
+
+
 _FORMS = {"ask": "ASK", "select": "SELECT", "graph": "CONSTRUCT or DESCRIBE"}
 
 
@@ -242,4 +252,4 @@ def rows_as_dicts(solutions: Solutions) -> list[dict[str, Any]]:
     return [{n: v for n, v in zip(names, row, strict=True) if v is not None} for row in solutions.rows]
 
 
-__all__ = ["Answer", "Dataset", "Engine", "Row", "SERVER_DATASET", "Solutions", "rows_as_dicts"]
+__all__ = ["Answer", "Dataset", "Engine", "Row", "SERVER_DATASET", "Solutions", "rows_as_dicts", "write_rdf"]

@@ -15,16 +15,16 @@ import queue
 import threading
 from collections.abc import AsyncIterator, Sequence
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from ..formats import PREFIXES
+from ..formats import PREFIXES, rdf_format
 from . import html
 from .context import Context, context, server_url
 from .describe import DUMP_FILES, dataset_stats, void_description
+from .engine import write_rdf
 from .negotiation import DUMPS, GRAPHS, HTML, Representation, by_format, negotiate
 
 router = APIRouter(tags=["Exports"])
@@ -70,19 +70,20 @@ async def export_file(request: Request, filename: str,
 
 @router.get("/void", summary="A VoID description of the dataset",
             responses={200: {"content": {r.media_type: {} for r in _VOID_OFFERS}}})
-async def void(request: Request, format: str | None = Query(None, description="turtle, ntriples, jsonld, rdfxml "
-                                                                               "or html, instead of Accept")) -> Response:
+async def void(request: Request,
+               format: str | None = Query(None, description="turtle, ntriples, jsonld, rdfxml or html, "
+                                                            "instead of Accept")) -> Response:
     ctx = context(request)
     representation = negotiate(request.headers.get("accept"), _VOID_OFFERS, format_param=format)
     triples = void_description(ctx, server_url(request, ""), await dataset_stats(ctx))
     prefixes = {**PREFIXES, "void": "http://rdfs.org/ns/void#", "foaf": "http://xmlns.com/foaf/0.1/"}
     if representation is HTML:
-        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        turtle = write_rdf(triples, rdf_format("turtle"), prefixes).decode("utf-8")
         body = (f'<pre class="turtle">{html.esc(turtle)}</pre>'
                 + html.downloads("/void", [("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples")]))
         return Response(html.page("VoID description", body), media_type=HTML.content_type, headers={"Vary": "Accept"})
     assert representation.format is not None
-    body_bytes = ox.serialize(triples, format=representation.format.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]
+    body_bytes = write_rdf(triples, representation.format, prefixes)
     return Response(body_bytes, media_type=representation.content_type, headers={"Vary": "Accept"})
 
 
@@ -106,8 +107,8 @@ def export_graphs(ctx: Context, inferred: bool, ontology: bool) -> list[str]:
 def _downloads_page() -> str:
     items = []
     for name, fmt in DUMP_FILES:
-        items.append(f'<li>{html.link("/export/" + name, name)} ({html.esc(fmt)}) · '
-                     f'{html.link("/export/" + name + "?inferred=true&ontology=true", "with ontology and inferred triples")}</li>')
+        everything = html.link(f"/export/{name}?inferred=true&ontology=true", "with ontology and inferred triples")
+        items.append(f'<li>{html.link("/export/" + name, name)} ({html.esc(fmt)}) · {everything}</li>')
     return ("<p>The whole graph, every article's named graph, as one file. TriG keeps each article's graph apart "
             "with its provenance; the other formats merge them.</p>"
             f"<ul>{''.join(items)}</ul>"

@@ -20,14 +20,12 @@ from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from starlette.exceptions import HTTPException
-
-from ..formats import PREFIXES
 from . import html
 from .context import Context, context
-from .engine import Dataset, rows_as_dicts
+from .engine import Dataset, rows_as_dicts, write_rdf
 from .exports import stream_graphs
 from .negotiation import DATASETS, GRAPHS, HTML, Representation, negotiate
 
@@ -117,7 +115,7 @@ async def _mentioned(ctx: Context, iri: str) -> bool:
 def _rdf(triples: list[ox.Triple], representation: Representation, headers: dict[str, str]) -> Response:
     assert representation.format is not None
     unique = list(dict.fromkeys(triples))
-    body = ox.serialize(unique, format=representation.format.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+    body = write_rdf(unique, representation.format)
     return Response(body, media_type=representation.content_type, headers=headers)
 
 

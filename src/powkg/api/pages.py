@@ -57,12 +57,13 @@ def _home(ctx: Context, triples: int, exchanges: int, articles: int) -> str:
     formats = "".join(f'<option value="{v}">{label}</option>' for v, label in (
         ("", "table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"), ("tsv", "TSV"),
         ("turtle", "Turtle (CONSTRUCT)"), ("jsonld", "JSON-LD (CONSTRUCT)")))
+    example = html.esc(EXAMPLE.format(pow=ctx.iris.pow))
     return f"""<p class="lead">{exchanges} exchanges reported in {articles} articles, {triples} triples.
 Every number links to the sentence that states it; where sources disagree, both values are kept.</p>
 <section id="editor" data-base="{html.esc(ctx.iris.base)}">
 <h2>Ask the graph in SPARQL</h2>
 <form id="query-form" method="get" action="/sparql">
-<textarea id="query" name="query" rows="14" spellcheck="false" aria-label="SPARQL query">{html.esc(EXAMPLE.format(pow=ctx.iris.pow))}</textarea>
+<textarea id="query" name="query" rows="14" spellcheck="false" aria-label="SPARQL query">{example}</textarea>
 <div class="controls">
 <label>Start from <select id="examples"><option value="">a curated query…</option>{options}</select></label>
 <label>Answer as <select id="format" name="format">{formats}</select></label>

@@ -132,4 +132,5 @@ def _results_page(ctx: Context, query: CuratedQuery, values: dict[str, str], var
     return (f'<p>{html.esc(query.description)}</p>'
             + (f'<p class="bound">With {html.esc(bound)}</p>' if bound else "")
             + f'<p class="count">{len(rows)} rows</p>' + html.table(variables, rendered, cls="results")
-            + downloads + f'<details><summary>SPARQL</summary><pre class="sparql">{html.esc(query.text)}</pre></details>')
+            + downloads
+            + f'<details><summary>SPARQL</summary><pre class="sparql">{html.esc(query.text)}</pre></details>')

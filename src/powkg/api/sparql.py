@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Query, Request
-from starlette.datastructures import MultiDict
+from fastapi import APIRouter, Request
+from starlette.datastructures import ImmutableMultiDict, MultiDict
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-import pyoxigraph as ox
-
 from ..errors import InputError, QueryError, QueryRefused
-from ..formats import PREFIXES
+from ..formats import PREFIXES, rdf_format
 from . import html
 from .context import context, server_url
 from .describe import dataset_stats, service_description
-from .engine import Dataset
+from .engine import Dataset, write_rdf
 from .negotiation import GRAPHS, HTML, RESULTS, Representation, by_format, negotiate
 from .sparql_text import Operation, inspect
 
@@ -39,7 +38,7 @@ UPDATE = "application/sparql-update"
 _QUERY_HELP = "A SPARQL 1.1 query. Without one, the answer is the SPARQL 1.1 Service Description."
 _FORMAT_HELP = ("The answer's format, instead of Accept: json, xml, csv, tsv (SELECT, ASK); turtle, ntriples, "
                 "jsonld, rdfxml (CONSTRUCT, DESCRIBE)")
-_RESPONSES = {200: {"description": "The answer, in the negotiated format",
+_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "The answer, in the negotiated format",
                     "content": {r.media_type: {} for r in (*RESULTS, *GRAPHS)}},
               400: {"description": "Malformed query (the parser's message), or a bad parameter"},
               403: {"description": "SERVICE, LOAD or SPARQL Update on a read-only endpoint"},
@@ -54,19 +53,25 @@ _POST_BODY = {"requestBody": {"content": {
     UPDATE: {"schema": {"type": "string"}}}}}
 
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET), or the Service Description", responses=_RESPONSES)
-async def sparql_get(
-    request: Request,
-    query: str | None = Query(None, description=_QUERY_HELP),
-    default_graph_uri: list[str] = Query([], alias="default-graph-uri", description="Graphs merged into the default graph"),
-    named_graph_uri: list[str] = Query([], alias="named-graph-uri", description="Graphs the query may name"),
-    format: str | None = Query(None, description=_FORMAT_HELP),
-) -> Response:
+# The parameters are read from the request itself (repeated names, both transports) and documented here,
+# which also spares FastAPI's per-request validation on the hottest route.
+_GET_PARAMETERS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}, "description": _QUERY_HELP},
+    {"name": "default-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "description": "Graphs merged into the default graph"},
+    {"name": "named-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "description": "Graphs the query may name"},
+    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"}, "description": _FORMAT_HELP},
+]
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), or the Service Description", responses=_RESPONSES,
+            openapi_extra={"parameters": _GET_PARAMETERS})
+async def sparql_get(request: Request) -> Response:
     params = request.query_params
     if "update" in params:
         raise QueryError("SPARQL Update is sent with POST, never GET (SPARQL 1.1 Protocol §2.2)")
-    queries = params.getlist("query")
-    if not queries:
+    if "query" not in params:
         return await _service_description(request)
     return await _query(request, params)
 
@@ -95,7 +100,7 @@ async def sparql_post(request: Request) -> Response:
 
 
 # -- queries --------------------------------------------------------------------------------------
-async def _query(request: Request, params: MultiDict) -> Response:
+async def _query(request: Request, params: ImmutableMultiDict[str, str]) -> Response:
     ctx = context(request)
     queries = params.getlist("query")
     if len(queries) != 1:
@@ -114,7 +119,7 @@ async def _query(request: Request, params: MultiDict) -> Response:
     return Response(answer.body, media_type=representation.content_type, headers={"Vary": "Accept"})
 
 
-def _dataset(params: MultiDict, operation: Operation) -> Dataset:
+def _dataset(params: ImmutableMultiDict[str, str], operation: Operation) -> Dataset:
     default = params.getlist("default-graph-uri")
     named = params.getlist("named-graph-uri")
     if not default and not named:
@@ -132,7 +137,7 @@ def _refuse_fetching(operation: Operation) -> None:
 
 
 # -- updates --------------------------------------------------------------------------------------
-async def _update(request: Request, params: MultiDict) -> Response:
+async def _update(request: Request, params: ImmutableMultiDict[str, str]) -> Response:
     ctx = context(request)
     token = ctx.settings.update_token
     if not token:
@@ -163,15 +168,14 @@ async def _service_description(request: Request) -> Response:
     stats = await dataset_stats(ctx)
     triples = service_description(ctx, server_url(request, "/sparql"), stats)
     if representation is HTML:
-        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_SD_PREFIXES).decode("utf-8")
+        turtle = write_rdf(triples, rdf_format("turtle"), _SD_PREFIXES).decode("utf-8")
         body = ('<p>This is a SPARQL 1.1 endpoint: send a query as <code>?query=</code>, or use the '
                 '<a href="/#editor">query editor</a>. Its Service Description:</p>'
                 f'<pre class="turtle">{html.esc(turtle)}</pre>'
                 + html.downloads("/sparql", [("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples")]))
         return Response(html.page("SPARQL endpoint", body), media_type=HTML.content_type, headers={"Vary": "Accept"})
     assert representation.format is not None
-    body_bytes = ox.serialize(triples, format=representation.format.oxigraph,  # type: ignore[arg-type]
-                              prefixes=_SD_PREFIXES)
+    body_bytes = write_rdf(triples, representation.format, _SD_PREFIXES)
     return Response(body_bytes, media_type=representation.content_type, headers={"Vary": "Accept"})
 
 
@@ -204,7 +208,7 @@ def _form(body: bytes) -> list[tuple[str, str]]:
         raise InputError(f"a form field is not UTF-8 once percent-decoded: {exc}") from None
 
 
-def _format(params: MultiDict, offers: Sequence[Representation]) -> str | None:
+def _format(params: ImmutableMultiDict[str, str], offers: Sequence[Representation]) -> str | None:
     """The ``format=`` value; SPARQLWrapper sends it twice, once as a name and once as a media type."""
     values = params.getlist("format")
     if len({by_format(v, offers).name for v in values}) > 1:

@@ -96,7 +96,8 @@ def inspect(text: str) -> Operation:
     """The operation a SPARQL text holds. Never raises: the engine's parser judges the syntax."""
     keywords: set[str] = set()
     form = ""
-    for variant in dict.fromkeys((text, decode_escapes(text))):
+    variants = (text, decode_escapes(text)) if "\\u" in text or "\\U" in text else (text,)
+    for variant in variants:
         words = _words(variant)
         if words is None:
             words = _bare_words(variant)

@@ -9,7 +9,7 @@ dropped afterwards: nothing posted is ever stored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
@@ -19,12 +19,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ..errors import InputError
-from ..formats import PREFIXES
 from ..model import Report
 from ..store import Store, open_store
 from ..store.terms import to_rdflib
 from . import html
 from .context import Context, context
+from .engine import write_rdf
 from .negotiation import GRAPHS, HTML, Representation, negotiate
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ router = APIRouter(tags=["Validation"])
 
 _OFFERS = (GRAPHS[0], HTML, GRAPHS[1], GRAPHS[2])     # Turtle first: it is what the report is
 _TURTLE_TYPES = ("text/turtle", "application/x-turtle", "application/turtle", "application/n-triples", "text/plain")
-_RESPONSES = {200: {"description": "The SHACL validation report", "content": {r.media_type: {} for r in _OFFERS}}}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The SHACL validation report", "content": {r.media_type: {} for r in _OFFERS}}}
 
 
 @router.get("/validation", summary="Validate the whole graph with the SHACL shapes", responses=_RESPONSES)
@@ -55,9 +56,11 @@ async def validate_graph(request: Request,
 
 @router.post("/validation", summary="Validate a posted Turtle document with the SHACL shapes (nothing is stored)",
              responses=_RESPONSES,
-             openapi_extra={"requestBody": {"required": True, "content": {"text/turtle": {"schema": {"type": "string"}}}}})
+             openapi_extra={"requestBody": {"required": True,
+                                            "content": {"text/turtle": {"schema": {"type": "string"}}}}})
 async def validate_document(request: Request,
-                            format: str | None = Query(None, description="turtle, ntriples, jsonld or html")) -> Response:
+                            format: str | None = Query(None, description="turtle, ntriples, jsonld or html"),
+                            ) -> Response:
     ctx = context(request)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in _TURTLE_TYPES:
@@ -100,7 +103,7 @@ def _report_response(ctx: Context, report: Report, representation: Representatio
     else:
         triples = [ox.Triple(q.subject, q.predicate, q.object)
                    for q in ox.parse(report.turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
-        body = ox.serialize(triples, format=representation.format.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+        body = write_rdf(triples, representation.format)
     return Response(body, media_type=representation.content_type, headers=headers)
 
 

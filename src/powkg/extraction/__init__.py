@@ -23,22 +23,26 @@ Every value is a ``Stated`` whose ``Evidence`` holds the exact characters that s
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import TypeVar
 
 from ..model import Article, Facts
 from ..vocabulary import Gazetteer
 from .assembling import assign
 from .attribution import attribute
 from .building import build, with_previous
+from .dates import find_dates_in
 from .english import ENGLISH
 from .language import Language
-from .matching import Mention, matcher_for
+from .matching import matcher_for
 from .russian import RUSSIAN
-from .segmenting import split_sentences
+from .segmenting import Sentence, split_sentences
 from .sentences import read_sentence
 from .totals import merge_totals, running_totals
 from .ukrainian import UKRAINIAN
 
 __all__ = ["extract_facts", "language_of", "LANGUAGES"]
+
+T = TypeVar("T")
 
 LANGUAGES: dict[str, Language] = {"en": ENGLISH, "uk": UKRAINIAN, "ru": RUSSIAN}
 
@@ -48,15 +52,25 @@ def language_of(article: Article) -> Language:
     return LANGUAGES.get(article.language, ENGLISH)
 
 
-def _inside(mentions: list[Mention], start: int, end: int) -> tuple[Mention, ...]:
-    first = bisect_left([m.start for m in mentions], start)
+def _within(items: list[T], starts: list[int], start: int, end: int) -> list[T]:
+    """The items (sorted by start, with their ``starts``) that lie inside [start, end)."""
+    first = bisect_left(starts, start)
     found = []
-    for mention in mentions[first:]:
-        if mention.start >= end:
+    for item in items[first:]:
+        if item.start >= end:  # type: ignore[attr-defined]
             break
-        if mention.end <= end:
-            found.append(mention)
-    return tuple(found)
+        if item.end <= end:  # type: ignore[attr-defined]
+            found.append(item)
+    return found
+
+
+def _is_headline(first: Sentence, title: str | None) -> bool:
+    """The headline heads the text: the article's title, or a first line that is a heading and
+    matches the title given with the article ('Ukraine brings home 95 | Site' for 'Ukraine brings
+    home 95'). A headline repeats what the article says: no fact is read from it."""
+    if title is not None and first.text == title:
+        return True
+    return first.heading and title is not None and (first.text in title or title in first.text)
 
 
 def extract_facts(article: Article, gazetteer: Gazetteer) -> Facts:
@@ -67,14 +81,16 @@ def extract_facts(article: Article, gazetteer: Gazetteer) -> Facts:
     """
     lang = language_of(article)
     text = article.text
-    matcher = matcher_for(gazetteer, lang)
     sentences = split_sentences(text)
-    mentions = matcher.find(text)
+    mentions = matcher_for(gazetteer, lang).find(text)
+    mention_starts = [m.start for m in mentions]
+    dates = find_dates_in(text, article.published, [(s.start, s.end) for s in sentences])
     agents = [m for m in mentions if m.term_of("agent") is not None]
     speakers = attribute(text, sentences, agents, lang)
-    read = [read_sentence(text, s, _inside(mentions, s.start, s.end), article.published, lang, who)
-            for s, who in zip(sentences, speakers, strict=True)]
-    title_line = sentences[0].line if sentences and article.title and sentences[0].text == article.title else None
+    read = [read_sentence(text, s, tuple(_within(mentions, mention_starts, s.start, s.end)), article.published,
+                          lang, who, in_sentence)
+            for s, who, in_sentence in zip(sentences, speakers, dates, strict=True)]
+    title_line = sentences[0].line if sentences and _is_headline(sentences[0], article.title) else None
     drafts = assign(read, lang, title_line)
     exchanges = [build(draft, text, lang) for draft in drafts]
     previous = next((i for i, d in enumerate(drafts) if i and d.previous_marker), None)

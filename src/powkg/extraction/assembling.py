@@ -41,10 +41,14 @@ class Draft:
         return self.date.text.lower() == mention.text.lower()
 
 
+# Returns of these alone are no exchange of prisoners ('11 deported children were brought back').
+NOT_PRISONERS = frozenset({"children"})
+
+
 def _reports_exchange(facts: SentenceFacts, lang: Language) -> bool:
     if facts.not_completed or facts.cumulative and not facts.event_dates:
         return False
-    people = [c for c in facts.counts if c.kind not in ("russian", "dead")]
+    people = [c for c in facts.counts if c.kind not in ("russian", "dead") and c.key not in NOT_PRISONERS]
     if facts.completed_return and (people or facts.exchange_noun):
         return True
     completed = lang.completed_exchange.search(facts.sentence.text) or lang.took_place.search(facts.sentence.text)

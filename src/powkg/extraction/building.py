@@ -8,7 +8,6 @@ or an 'N for N' formula; two groups side by side ('100 soldiers and one civilian
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from ..model import Cohort, Evidence, Exchange, Stated
@@ -151,13 +150,14 @@ def _add_cohort(count: Count, facts: SentenceFacts, counts: list[Count], state: 
 def _ranks_from_soldiers(counts: list[Count], text: str, lang: Language) -> None:
     """'13 officers and 20 soldiers': soldiers set against officers are the enlisted ranks."""
     for first, second in zip(counts, counts[1:], strict=False):
-        if first.key == "officers" and second.kind in ("military", "other") or \
-                first.key == "officers" and second.key == "military":
-            if lang.officers_then.fullmatch(text, first.number.end, second.number.start):
-                second.kind, second.key = "category", "enlisted_and_sergeants"
+        if first.key == "officers" and (second.kind in ("military", "other") or second.key == "military") \
+                and lang.officers_then.fullmatch(text, first.number.end, second.number.start):
+            second.kind, second.key = "category", "enlisted_and_sergeants"
 
 
 def _read_counts(facts: SentenceFacts, state: _State) -> None:
+    if facts.not_completed and not facts.completed_return:
+        return   # 'another 307 are expected to return on Saturday': counts of what has not happened
     counts = _exchange_counts(facts)
     _ranks_from_soldiers(counts, state.text, state.lang)
     _take_total(facts, counts, state)
@@ -259,6 +259,16 @@ def _name(cohort: Cohort) -> str:
     return cohort.unit or cohort.category or cohort.defended or cohort.captured or "group"
 
 
+def _may_nest(child: Cohort, parent: Cohort, parent_kept: bool) -> bool:
+    """Units and status groups nest in units, status groups and places; places only in places
+    ('two of whom fought at Azovstal' is a count by place, beside the count by unit)."""
+    if not parent_kept or child.category is not None and child.category not in STATUS:
+        return False
+    if parent.category is not None and parent.category not in STATUS:
+        return False
+    return not (child.defended or child.captured) or bool(parent.defended or parent.captured)
+
+
 def _settle_nesting(state: _State) -> list[tuple[str, Stated[int]]]:
     """Nesting as the graph keeps it: units, status groups and places inside one another; rank and
     other categories cut across groups, so they stand on their own; a count of women or men inside
@@ -281,13 +291,8 @@ def _settle_nesting(state: _State) -> list[tuple[str, Stated[int]]]:
     for old in kept:
         cohort = state.cohorts[old]
         parent = parents[old]
-        if cohort.category is not None and cohort.category not in STATUS or parent not in position:
+        if parent is not None and not _may_nest(cohort, state.cohorts[parent], parent in position):
             parent = None
-        elif state.cohorts[parent].category is not None and state.cohorts[parent].category not in STATUS:
-            parent = None
-        elif (cohort.defended or cohort.captured) and not (state.cohorts[parent].defended or
-                                                           state.cohorts[parent].captured):
-            parent = None   # counts by place nest in one another, not in units ('two of whom fought at Azovstal')
         settled.append(replace(cohort, part_of=position[parent] if parent is not None else None))
     state.cohorts = settled
     return others
@@ -325,18 +330,26 @@ def _ages(facts: SentenceFacts, state: _State) -> dict[str, Stated[int]]:
     return found
 
 
-def _ordinal(facts: SentenceFacts, state: _State) -> tuple[Stated[int], str] | None:
+def _ordinals(facts: SentenceFacts, state: _State) -> list[tuple[Stated[int], str]]:
     """'the fourth exchange since the invasion', 'третій обмін', '... відбувся вперше' (the first)."""
     lang, sentence = state.lang, facts.sentence.text
+    found = []
     for match in lang.ordinal.finditer(sentence):
         value = lang.ordinal_value(match.group("ord"))
         if value is not None:
-            return Stated(value, evidence_of(facts)), (match.group("noun") + match.group("scope")).strip()
+            found.append((Stated(value, evidence_of(facts)), (match.group("noun") + match.group("scope")).strip()))
     first = lang.first_time.search(sentence)
     noun = lang.exchange_noun.search(sentence)
-    if first and noun and noun.start() < first.start():
-        return Stated(1, evidence_of(facts)), sentence[noun.start():first.start()].strip(" ,;:—–")
-    return None
+    if not found and first and noun and noun.start() < first.start():
+        found.append((Stated(1, evidence_of(facts)), sentence[noun.start():first.start()].strip(" ,;:—–")))
+    return found
+
+
+def _ordinal(found: list[tuple[Stated[int], str]], lang: Language) -> tuple[Stated[int], str] | None:
+    """The exchange's number: in the series since the full-scale invasion when the article gives
+    several ('the eighth exchange the UAE mediated ... the 57th since the start of the war')."""
+    main = [(stated, scope) for stated, scope in found if lang.since_key(scope) == "full_scale_invasion"]
+    return (main or found or [None])[0]
 
 
 def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[str]]]) -> None:
@@ -381,16 +394,17 @@ def build(draft: Draft, text: str, lang: Language) -> Exchange:
     """The facts of one exchange (``previous`` is set by the caller, who sees every exchange)."""
     state = _State(text=text, lang=lang, draft=draft)
     ages: dict[str, Stated[int]] = {}
-    ordinal: tuple[Stated[int], str] | None = None
+    ordinals: list[tuple[Stated[int], str]] = []
     named: dict[str, list[Stated[str]]] = {"mediators": [], "units": [], "captured": [], "defended": []}
     for facts in draft.sentences:
         _read_counts(facts, state)
         _whole_rules(facts, state)
         for key, value in _ages(facts, state).items():
             ages.setdefault(key, value)
-        ordinal = ordinal or _ordinal(facts, state)
+        ordinals += _ordinals(facts, state)
         if not facts.cumulative or facts.event_dates:
             _mentions(facts, state, named)
+    ordinal = _ordinal(ordinals, lang)
     _check_total(state)
     others = _finish_military(state)
     _finish_ranks(state)

@@ -185,7 +185,8 @@ def _right_link(view: SentenceView, number: Number, lang: Language) -> Mention |
     if not link:
         return None
     mention = next((m for m in view.mentions if m.start >= link.end()), None)
-    if mention is None or view.text[link.end():mention.start].strip(" «»\"“”") or not mention.kinds & {"unit", "category"}:
+    between = view.text[link.end():mention.start] if mention else ""
+    if mention is None or between.strip(" «»\"“”") or not mention.kinds & {"unit", "category"}:
         return None
     return mention
 
@@ -228,10 +229,12 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
     # '... for 11 and the Navy for four': a name after 'and' belongs to the next count
     np_end = np_start if lang.coordination.match(text, np_start) else _np_end(view, np_start, lang, limit)
     phrase = text[after:np_end]
-    if lang.russian.search(text, after, _phrase_end(text, after, limit)) or lang.to_russia.match(text, np_end, view.end):
+    if lang.russian.search(text, after, _phrase_end(text, after, limit)) or \
+            lang.to_russia.match(text, np_end, view.end):
         count.kind = "russian"
         return count
-    if lang.dead.search(text, max(view.start, number.start - 15), number.start) or _dead_after(text, after, np_end, lang):
+    if lang.dead.search(text, max(view.start, number.start - 15), number.start) or \
+            _dead_after(text, after, np_end, lang):
         count.kind = "dead"
         return count
     mention = _mention_in(view, np_start, np_end, ("unit", "category", "place"))
@@ -244,6 +247,11 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
         count.span = (min(link.start, count.span[0]), max(count.span[1], link.end))
         if count.kind == "place":
             count.role = "defended"
+        return count
+    if mention is not None and mention.term_of("unit") and not count.also and \
+            _coordinated_units(view, mention, np_end, lang):
+        count.kind = "military"   # '147 бойців ЗСУ, Нацгвардії та ДПСУ': service members of several units
+        count.span = (count.span[0], max(count.span[1], _trim_end(text, np_end)))
         return count
     if mention is not None:
         _apply_mention(count, mention, text, np_end, view)

@@ -16,6 +16,7 @@ what has happened.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -54,7 +55,7 @@ WEEKDAY_BY_NAME = {variant: number for number, names in _WEEKDAYS.items() for na
 
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTH_BY_NAME), key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted((re.escape(w) for w in WEEKDAY_BY_NAME), key=len, reverse=True))
-_TIME = r"\d{1,2}[:.]\d{2}"
+_TIME = r"\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?"
 _YEAR = r"(?:19|20)\d{2}"
 
 # --- date lines ------------------------------------------------------------------------------------
@@ -66,16 +67,16 @@ _DATELINE_FORMS = (
     re.compile(rf"(?:{_TIME},?\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}|\d{{2}})"
                rf"(?:,?\s+{_TIME})?"),
     # 'Thursday, 25 May 2023, 14:20', '9 квітня 2022, 20:40', 'Published 18 September 2023, 12:23'
-    re.compile(rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>{_YEAR})"
+    re.compile(rf"(?:{_TIME},?\s+)?(?:(?:{_WEEKDAY_RE}),?\s+)?(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>{_YEAR})"
                rf"(?:\s*(?:р\.|г\.|року|года))?(?:,?\s+(?:at\s+)?{_TIME})?", re.IGNORECASE),
     # 'Thursday, May 25, 2023 14:20', 'May 25, 2023'
-    re.compile(rf"(?:(?:{_WEEKDAY_RE}),?\s+)?(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>{_YEAR})"
+    re.compile(rf"(?:{_TIME},?\s+)?(?:(?:{_WEEKDAY_RE}),?\s+)?(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>{_YEAR})"
                rf"(?:,?\s+(?:at\s+)?{_TIME})?", re.IGNORECASE),
     # '2023-05-25', '2023-05-25 14:20', '2023-05-25T14:20:00'
     re.compile(rf"(?P<y>{_YEAR})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_TIME}(?::\d{{2}})?)?"),
 )
 # What may follow a date on its line: a section name after a separator ('· Війна', '| War').
-_DATELINE_TAIL = re.compile(r"\s*(?:[·|•/]\s*[\w' -]{1,30})?\s*$")
+_DATELINE_TAIL = re.compile(r"\s*(?:[·|•/,]\s*[\w'’:. -]{1,30})?\s*$")
 
 
 def _make_date(year: int, month: int, day: int) -> date | None:
@@ -94,14 +95,24 @@ def _from_match(match: re.Match[str]) -> date | None:
     return _make_date(year, month, int(groups["d"]))
 
 
+# A place or section name before the date on its line: 'Kyiv • 31 May 2025, 18:20', 'Війна | 03.11.2022'.
+_DATELINE_HEAD = re.compile(r"[^\W\d_][\w'’ .-]{0,30}?\s*[•·|–—,]\s*")
+
+
 def parse_dateline(line: str) -> date | None:
     """The date of a line that holds nothing but a date (and time, weekday, label, section name)."""
     text = line.strip().strip("|·•").strip()
+    if len(text) > 80:
+        return None
     text = re.sub(rf"^{_LABEL}", "", text, flags=re.IGNORECASE)
-    for form in _DATELINE_FORMS:
-        match = form.match(text)
-        if match and _DATELINE_TAIL.fullmatch(text, match.end()):
-            return _from_match(match)
+    head = _DATELINE_HEAD.match(text)
+    for candidate in (text, text[head.end():] if head else None):
+        if not candidate:
+            continue
+        for form in _DATELINE_FORMS:
+            match = form.match(candidate)
+            if match and _DATELINE_TAIL.fullmatch(candidate, match.end()):
+                return _from_match(match)
     return None
 
 
@@ -208,6 +219,11 @@ _KEYWORDS = frozenset(MONTH_BY_NAME) | frozenset(WEEKDAY_BY_NAME) | {
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
+# The date words, lowercase: a keyword not inside a longer word ("Thursday's" holds one, "mayor" none).
+_ANCHOR = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted((re.escape(k) for k in _KEYWORDS), key=len, reverse=True))
+                     + r")(?![^\W\d_])|великодн|пасх")
+
+
 def _may_hold_date(text: str) -> bool:
     lower = text.lower()
     words = _WORD.findall(lower)
@@ -215,15 +231,18 @@ def _may_hold_date(text: str) -> bool:
         or "великодн" in lower or "пасх" in lower
 
 
-def _date_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
-    """Matches of the date pattern, tried only around the words that can be part of a date."""
-    lower = text[start:end].lower()
-    anchors = [start + m.start() for m in _WORD.finditer(lower)
-               if m.group(0) in _KEYWORDS or re.split("['’]", m.group(0))[0] in _KEYWORDS]   # "Thursday's"
-    anchors += [start + m.start() for m in re.finditer("великодн|пасх", lower)]
+def _anchors(text: str, start: int, end: int) -> list[int]:
+    """Offsets of the words that can be part of a date (month and weekday names, 'today', Easter)."""
+    return [start + m.start() for m in _ANCHOR.finditer(text[start:end].lower())]
+
+
+def _date_matches(text: str, start: int, end: int, anchors: list[int]) -> list[re.Match[str]]:
+    """Matches of the date pattern in text[start:end], tried only around the anchors."""
     matches: list[re.Match[str]] = []
     cursor = start
-    for anchor in sorted(anchors):
+    for anchor in anchors[bisect_left(anchors, start):]:
+        if anchor >= end:
+            break
         window_start = max(cursor, anchor - 30)
         for match in _TEXT_DATE.finditer(text, window_start, min(end, anchor + 40)):
             if match.start() >= cursor and match.end() > anchor:
@@ -240,9 +259,19 @@ def find_dates(text: str, published: date | None, start: int = 0, end: int | Non
     A mention's ``text`` is the words that give the date ('January 3' of 'January 3 of this year');
     'today, 9 April' ('Сьогодні, 9 квітня') is one mention.
     """
-    found: list[DateMention] = []
     stop = len(text) if end is None else end
-    for match in _date_matches(text, start, stop):
+    return _mentions(text, published, _date_matches(text, start, stop, _anchors(text, start, stop)))
+
+
+def find_dates_in(text: str, published: date | None, spans: list[tuple[int, int]]) -> list[list[DateMention]]:
+    """The dates of each span (a sentence) of ``text``: one pass to find the date words of the text."""
+    anchors = _anchors(text, 0, len(text))
+    return [_mentions(text, published, _date_matches(text, s, e, anchors)) if anchors else [] for s, e in spans]
+
+
+def _mentions(text: str, published: date | None, matches: list[re.Match[str]]) -> list[DateMention]:
+    found: list[DateMention] = []
+    for match in matches:
         groups = tuple((name, match.group(name)) for name in _GROUPS)
         value, month_day, relative = _resolve_cached(groups, published)
         if value is None and month_day is None and not relative:

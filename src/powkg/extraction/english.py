@@ -41,7 +41,7 @@ ENGLISH = Language(
         r"brought\s+(?:\w+\s+){0,6}?(?:back|home)|brings\s+(?:\w+\s+){0,6}?(?:back|home)|"
         r"came\s+(?:back|home)|come\s+home|coming\s+home|(?:are|is|were)\s+(?:now\s+)?(?:back|home|free)|"
         r"back\s+home|on\s+their\s+way\s+(?:home|back)|got\s+back|gets\s+back|secured\s+the\s+(?:return|release)|"
-        r"traded|swapped|handed\s+over|went\s+the\s+other\s+way|received|managed\s+to\s+(?:return|bring|free|"
+        r"traded|swapped|handed\s+over\s+to\s+(?:ukraine|kyiv|the\s+ukrainian\s+side)|went\s+the\s+other\s+way|received|managed\s+to\s+(?:return|bring|free|"
         r"release|rescue|repatriate|liberate|get\s+back))\b",
         re.IGNORECASE),
     exchange_noun=re.compile(r"\b(?:exchange|swap|prisoner\s+exchange)s?\b", re.IGNORECASE),
@@ -54,11 +54,14 @@ ENGLISH = Language(
         r"expected\s+to|ready\s+to|hopes?\s+to|wants?\s+to|intends?\s+to|to\s+(?:swap|trade|exchange)|"
         r"(?:no\s+one|nobody|none\s+of\s+them)\s+(?:has|have|had)\s+(?:yet\s+)?been|"
         r"(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+(?:released|freed|returned|exchanged|swapped)|"
-        r"(?:has|have)\s+yet\s+to\s+(?:take\s+place|happen|be\s+(?:released|freed|returned)))\b",
+        r"(?:has|have)\s+yet\s+to\s+(?:take\s+place|happen|be\s+(?:released|freed|returned))|"
+        r"agreement\b[^.;]{0,60}\b(?:was|has\s+been|had\s+been)\s+(?:reached|signed)|agreed\s+(?:on|in\s+principle))\b",
         re.IGNORECASE),
     past_marker=re.compile(
         r"\b(?:previous|preceding|prior|earlier|last|former)\s+(?:\w+\s+){0,2}?(?:exchanges?|swaps?)\b"
-        r"|^(?:previously|earlier)\b|\blet\s+us\s+remember\b|\b(?:biggest|largest)\s+(?:single\s+)?"
+        r"|^(?:previously|earlier)\b|\blet\s+us\s+remember\b|^in\s+(?:early\s+|mid-|late\s+)?(?:january|february|"
+        r"march|april|may|june|july|august|september|october|november|december)\b|\b(?:last|earlier\s+this)\s+"
+        r"(?:week|month)\b|\b(?:biggest|largest)\s+(?:single\s+)?"
         r"(?:exchange|swap|return)\b.*\b(?:was|took\s+place)\b|\b(?:days?|weeks?|months?)\s+after\s+an?\s+"
         r"(?:[\w-]+\s+){0,2}(?:exchange|swap)\b",
         re.IGNORECASE),
@@ -93,7 +96,7 @@ ENGLISH = Language(
         r"prisoners|soldiers|defenders|people|returning\s+[\w\s]+?|liberated\s+[\w\s]+?|freed\s+\w+|"
         r"service\s+members|servicemen|civilians)|the\s+\w+))\b", re.IGNORECASE),
     left_link=re.compile(r"(?:\s+(?:accounts?\s+for|accounted\s+for|make\s+up|makes\s+up|made\s+up|for|"
-                         r"numbered|totall?ed)|\s*[–—-]|\s*:|\s+(?:was|were|is)\s+where)\s*$", re.IGNORECASE),
+                         r"numbered|totall?ed)|\s*[–—-]|\s*:|\s*\(|\s+(?:was|were|is)\s+where)\s*$", re.IGNORECASE),
     nest_open=re.compile(r"\b(?:including|in\s+particular|among\s+(?:them|whom)|of\s+which|of\s+whom)\b",
                          re.IGNORECASE),
     nest_close=re.compile(r"\b(?:as\s+well\s+as|while|whereas|plus|and\s+also|the\s+rest)\b|[);]",
@@ -155,10 +158,12 @@ ENGLISH = Language(
     cumulative=re.compile(
         r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|full[\s-]scale|invasion|war|[0-9]|february|"
         r"march|this\s+work|the\s+exchanges|exchanges|then)|\bto\s+date\b|\bso\s+far\b|\bin\s+total\b.*\bnow\b|"
-        r"\ba\s+total\s+of\b|\bin\s+(?:19|20)\d\d\b|\bthis\s+year\b|\bover\s+the\s+(?:year|past)\b|"
+        r"\b(?:a\s+total\s+of|in\s+total)\b[^.;]*\b(?:have|has)\s+(?:now\s+|so\s+far\s+|already\s+)?been\b|"
+        r"\b(?:remain|remains|are\s+still|is\s+still)\s+(?:held\s+)?in\s+(?:russian\s+)?captivity\b|"
+        r"\bholds?\s+(?:more\s+than\s+|over\s+|about\s+|some\s+|at\s+least\s+)?\d|\bin\s+(?:19|20)\d\d\b|\bthis\s+year\b|\bover\s+the\s+(?:year|past)\b|"
         r"\bin\s+(?:a|the\s+past|the\s+last)\s+(?:week|month|year)\b|\bbetween\s+(?:mid-|early\s+|late\s+)?"
         r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+and\b|"
-        r"\bas\s+of\b|\bthrough\s+(?:the\s+)?exchanges\b|\bthe\s+number\s+of\b|\boverall\b|\baltogether\b|"
+        r"\bas\s+of\b|\bthrough\s+(?:the\s+)?exchanges\b|\bthe\s+(?:total\s+)?number\s+of\b|\bthe\s+total\b[^.;]{0,40}\bto\s+\d|\boverall\b|\baltogether\b|"
         r"\bstill\s+(?:held|in\s+captivity)|\bremain\s+in\s+captivity", re.IGNORECASE),
     superlative_since=re.compile(r"\b(?:largest|biggest|major|largest-ever|most|\d+(?:st|nd|rd|th)|"
                                  + "|".join(_ORDINAL_WORDS) + r")\b[^.;]{0,80}?\b(?:since|yet|"
@@ -190,7 +195,7 @@ ENGLISH = Language(
         r"since\s+(?:the\s+)?invasion|24\s+february|february\s+24|since\s+russia\s+invaded", re.IGNORECASE)),
            ("year", re.compile(r"\b(?:in|over|during|at|of|for)\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE))),
     trailing_attribution=re.compile(
-        r"(?:,?\s*[\"”»]?\s*,?\s*(?:(?:as\s+)?(?:writes|wrote|said|says|reported|reports|stated|noted|announced)"
-        r"\b.*|according\s+to\b.*|\bas\s+[^,]*\breported\b.*))$", re.IGNORECASE),
+        r"[\"”»]?\s*,\s*[\"”»]?\s*(?:(?:as\s+)?(?:[\w'’.-]+\s+){0,6}?(?:writes|wrote|said|says|reported|reports|"
+        r"stated|noted|announced|added|told)\b[^,;]*|according\s+to\b[^;]*)$", re.IGNORECASE),
     implicit_one=re.compile(r"(?:\band|\bplus|\bas\s+well\s+as|\bthat|,)\s+(?P<a>an?)\s+(?=\w)", re.IGNORECASE),
 )

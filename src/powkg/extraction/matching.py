@@ -80,6 +80,7 @@ class Matcher:
         self._prefixes: set[tuple[str, ...]] = set()
         self._starts: set[str] = set()
         self._keys: dict[str, set[str]] = {}          # a text word -> the label-word keys it can be
+        self._seen: dict[str, tuple[str, ...]] = {}    # a text word as written -> its candidate keys
         for form, terms in gazetteer.surface.items():
             words = tuple(self._label_key(w) for w in _tokens(form))
             if not words:
@@ -99,9 +100,15 @@ class Matcher:
             self._keys.setdefault(form, set()).add(key)
         return key
 
-    def _candidates(self, word: str) -> tuple[str, ...]:
-        keys = self._keys.get(word)
-        return (word, *keys) if keys else (word,)
+    def _candidates(self, written: str) -> tuple[str, ...]:
+        found = self._seen.get(written)
+        if found is None:
+            word = normalise(written)
+            keys = self._keys.get(word)
+            found = (word, *keys) if keys else (word,)
+            if len(self._seen) < 200_000:
+                self._seen[written] = found
+        return found
 
     def _lookup(self, words: tuple[str, ...]) -> tuple[Term, ...]:
         found = self._forms.get(words)
@@ -137,12 +144,13 @@ class Matcher:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         stop = len(text) if end is None else end
-        spans = [(m.start(), m.end(), self._candidates(normalise(m.group(0))))
-                 for m in _TOKEN.finditer(text, start, stop)]
+        candidates = self._candidates
+        spans = [(m.start(), m.end(), candidates(m.group(0))) for m in _TOKEN.finditer(text, start, stop)]
         found: list[tuple[int, int, Mention, tuple[str, ...]]] = []
         index = 0
+        starts = self._starts
         while index < len(spans):
-            if not any(c in self._starts for c in spans[index][2]):
+            if starts.isdisjoint(spans[index][2]):
                 index += 1
                 continue
             best = self._longest(spans, index)

@@ -51,9 +51,12 @@ def lemma(word: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def paradigm(word: str, lang: str, pos: str | None = None) -> frozenset[str]:
-    """Every form of the lexemes of ``word`` whose normal form is that of its best parse.
+def paradigm(word: str, lang: str, pos: str | None = None, *, same_number: bool = True) -> frozenset[str]:
+    """Every form of the lexeme of ``word``, read as a nominative (labels are in the nominative).
 
+    With ``same_number`` a word in the plural reaches only plural forms: «українки» reaches «українок»,
+    not the singular dative «українці», which is also the plural of «українець». A word in the
+    singular reaches every form ('нацгвардієць' finds 'нацгвардійців').
     With ``pos`` ('NUMR', 'NOUN', ...) only parses of that part of speech count ('три' is also a
     form of the verb 'терти'). The word itself is always included.
     """
@@ -63,10 +66,13 @@ def paradigm(word: str, lang: str, pos: str | None = None) -> frozenset[str]:
         parses = [p for p in parses if pos in p.tag] or parses[:1]
     if not parses:
         return frozenset({word})
-    best = parses[0].normal_form
+    best = next((p for p in parses if "nomn" in p.tag), parses[0])
+    plural = "plur" in best.tag
+    same_number = same_number and plural
     forms = {word}
     for parse in parses:
-        if parse.normal_form != best:
+        if parse.normal_form != best.normal_form or same_number and ("plur" in parse.tag) != plural:
             continue
-        forms.update(normalise(form.word) for form in parse.lexeme)
+        forms.update(normalise(form.word) for form in parse.lexeme
+                     if not same_number or ("plur" in form.tag) == plural)
     return frozenset(forms)

@@ -43,6 +43,8 @@ _WORDS = (rf"(?:\b(?:a|an|one)\s+)?(?:(?:{_WORD}|a|an)\s+)?(?:hundred|thousand)"
           rf"(?:\s+(?:and\s+)?{_WORD})?|{_WORD}")
 NUMBER = re.compile(rf"(?<![\w.,:/-])(?:(?P<digits>{_DIGITS})|(?P<words>\b(?:{_WORDS})\b))(?![\w:/])",
                     re.IGNORECASE)
+# The same, for lowercase text (Python's engine is several times faster without IGNORECASE).
+_NUMBER_LOWER = re.compile(NUMBER.pattern)
 DIGITS = re.compile(rf"(?<![\w.,:/-])(?P<digits>{_DIGITS})(?![\w:/])")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 # A digit run that is part of a date, a time or a decimal, or an ordinal: never a number of anything.
@@ -74,9 +76,10 @@ class NumberWords:
         """Every form of every number word -> its value."""
         table: dict[str, int] = {}
         for word, value in self.values.items():
-            forms = paradigm(word, self.morphology, "NUMR") if self.morphology else {normalise(word)}
+            forms = paradigm(word, self.morphology, "NUMR", same_number=False) if self.morphology \
+                else {normalise(word)}
             if self.morphology and value >= 100:
-                forms = forms | paradigm(word, self.morphology, "NOUN")
+                forms = forms | paradigm(word, self.morphology, "NOUN", same_number=False)
             for form in forms:
                 table.setdefault(form, value)
         for word, value in self.values.items():   # a nominative never loses to another word's form
@@ -107,8 +110,8 @@ def _compose(values: list[int]) -> int | None:
 
 ENGLISH_NUMBERS = NumberWords(
     code="en",
-    measure_after=re.compile(r"(?:-year|-month|-day|-week|\s*(?:years?\b|km\b|kilomet|hours?\b|minutes?\b|"
-                             r"days?\b|months?\b|weeks?\b|per\s*cent|percent))", re.IGNORECASE),
+    measure_after=re.compile(r"(?:-year|-month|-day|-week|\s*(?:and\s+a\s+half\s+)?(?:years?\b|km\b|kilomet|"
+                             r"hours?\b|minutes?\b|days?\b|months?\b|weeks?\b|per\s*cent|percent))", re.IGNORECASE),
     not_a_count=re.compile(r"\b(?:no|any|every|each|the|this|that|which|one\s+by|no\s+other)\s+[a-z]+(?:-[a-z]+)?$",
                            re.IGNORECASE),
     people_after=re.compile(r"\s+(?:[A-Z]?[a-z]+\s+)?(?:people|persons|prisoners|soldiers|servicem[ae]n|"
@@ -203,21 +206,26 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
     ('62 years', 'eight months') unless ``measures`` is true (ages are read that way).
     """
     stop = len(text) if end is None else end
-    pattern = DIGITS if words.morphology else NUMBER
     found: list[Number] = []
-    for match in pattern.finditer(text, start, stop):
-        raw = match.group(0)
+    lower = text[start:stop].lower()
+    if words.morphology or len(lower) != stop - start:
+        shift, matches = 0, (DIGITS if words.morphology else NUMBER).finditer(text, start, stop)
+    else:   # English words are matched in lowercase; offsets are the same
+        shift, matches = start, _NUMBER_LOWER.finditer(lower)
+    for match in matches:
+        raw = text[match.start() + shift:match.end() + shift]
+        begin, finish = match.start() + shift, match.end() + shift
         if match.group("digits"):
-            if _NOT_A_NUMBER_AFTER.match(text, match.end()):
+            if _NOT_A_NUMBER_AFTER.match(text, finish):
                 continue
             value = int(re.sub(r"\D", "", raw))
-            if _is_year(value, raw, text, match.start(), match.end(), words):
+            if _is_year(value, raw, text, begin, finish, words):
                 continue
-            found.append(Number(value, match.start(), match.end(), raw, False))
+            found.append(Number(value, begin, finish, raw, False))
         else:
             value = parse_words(raw)
             if value is not None:
-                found.append(Number(value, match.start(), match.end(), raw, True))
+                found.append(Number(value, begin, finish, raw, True))
     if words.morphology:
         found.extend(_word_runs(text, start, stop, words))
         found.sort(key=lambda n: n.start)

@@ -16,6 +16,7 @@ _ABBREVIATIONS = frozenset({
     "lt", "col", "gen", "maj", "capt", "sgt", "mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "jr", "sr",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k",
     "e.g", "i.e", "approx", "gov", "sen", "rep", "prof", "ст", "м", "р", "г", "ім", "им", "вул", "ул",
+    "рр", "гг", "ін", "др", "тис", "тыс", "млн", "млрд", "обл", "див", "см", "напр", "стор", "ген", "полк", "підполк",
 })
 _BOUNDARY = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+[\"«“'(]?[A-ZА-ЯІЇЄҐ0-9])")
 _QUOTE = re.compile(r"[\"“«](?P<body>[^\"”»“«]{2,}?)[\"”»]")
@@ -39,7 +40,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    # 'Lt.', 'U.S.', 'у т.ч.' (including), 'т.д.': known words and runs of single letters
+    return token in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token))
 
 
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +11,6 @@ from .language import Language
 from .matching import Mention
 from .numbers import Number, find_numbers, parse_number
 from .segmenting import Sentence
-
 
 
 @dataclass
@@ -60,11 +58,11 @@ def _event_dates(text: str, sentence: Sentence, dates: list[DateMention], lang: 
     return kept
 
 
-def _cumulative(text: str, sentence: Sentence, lang: Language) -> bool:
-    cues = list(lang.cumulative.finditer(text, sentence.start, sentence.end))
+def _cumulative(low: str, lang: Language) -> bool:
+    cues = list(lang.lowered("cumulative").finditer(low))
     if not cues:
         return False
-    neutral = [m.span() for m in lang.superlative_since.finditer(text, sentence.start, sentence.end)]
+    neutral = [m.span() for m in lang.lowered("superlative_since").finditer(low)]
     return any(not any(s <= cue.start() < e or s <= cue.end() - 1 < e for s, e in neutral) for cue in cues)
 
 
@@ -87,20 +85,31 @@ def _formula(text: str, sentence: Sentence, numbers: list[Number], lang: Languag
 
 
 def read_sentence(text: str, sentence: Sentence, mentions: tuple[Mention, ...], published: date | None,
-                  lang: Language, attributed_to: str | None) -> SentenceFacts:
-    """What one sentence says; ``mentions`` are the gazetteer mentions inside it."""
+                  lang: Language, attributed_to: str | None,
+                  dates: list[DateMention] | None = None) -> SentenceFacts:
+    """What one sentence says; ``mentions`` are the gazetteer mentions inside it, ``dates`` the dates
+    (found in the sentence when not given)."""
     s, e = sentence.start, sentence.end
-    dates = find_dates(text, published, s, e)
+    if dates is None:
+        dates = find_dates(text, published, s, e)
     date_spans = [(d.start, d.end) for d in dates]
     numbers = [n for n in find_numbers(text, s, e, words=lang.numbers)
                if not any(ds <= n.start < de for ds, de in date_spans)]
     numbers = sorted(numbers + _implicit_ones(text, sentence, mentions, lang), key=lambda n: n.start)
     view = SentenceView(text, s, e, mentions, tuple(numbers))
     counts = read_counts(view, lang)
-    russian_side = bool(lang.russian_side.search(text, s, e))
+    low = sentence.text.lower()
+    if len(low) != len(sentence.text):   # a letter whose lowercase is longer: keep the original
+        low = sentence.text
+
+    def cue(name: str) -> bool:
+        pattern = lang.lowered(name) if low is not sentence.text else getattr(lang, name)
+        return bool(pattern.search(low))
+
+    russian_side = bool(counts or mentions) and cue("russian_side")
     if russian_side:   # what the Russian side says it got back: none of it is Ukrainian returnees
-        for count in counts:
-            if count.kind != "dead":
+        for count in counts:   # ... but 'переданы 90 военнопленных ВСУ' names a Ukrainian unit
+            if count.kind not in ("dead", "unit"):
                 count.kind = "russian"
     if counts and counts[0].kind == "dead":   # 'The remains of three people ...: two foreigners and one woman'
         for count in counts:
@@ -109,14 +118,15 @@ def read_sentence(text: str, sentence: Sentence, mentions: tuple[Mention, ...], 
         sentence=sentence, mentions=mentions, dates=tuple(dates),
         event_dates=tuple(_event_dates(text, sentence, dates, lang)), counts=counts,
         attributed_to=attributed_to,
-        completed_return=bool(lang.completed_return.search(text, s, e)),
-        exchange_noun=bool(lang.exchange_noun.search(text, s, e)),
-        not_completed=bool(lang.not_completed.search(text, s, e)),
-        past_marker=bool(lang.past_marker.search(sentence.text)),
-        another=bool(lang.another_exchange.search(sentence.text)),
-        aside=bool(lang.aside.match(sentence.text)),
-        cumulative=_cumulative(text, sentence, lang),
+        completed_return=cue("completed_return"),
+        exchange_noun=cue("exchange_noun"),
+        not_completed=cue("not_completed"),
+        past_marker=cue("past_marker"),
+        another=cue("another_exchange"),
+        aside=cue("aside"),
+        cumulative=_cumulative(low, lang),
         russian_side=russian_side,
-        back_to_main=bool(lang.back_to_main.search(text, s, e)),
-        formula=_formula(text, sentence, numbers, lang),
+        back_to_main=cue("back_to_main"),
+        formula=_formula(text, sentence, numbers, lang) if len(numbers) > 1 or
+        numbers and lang.formula.search(text, s, e) else None,
     )

@@ -5,12 +5,13 @@ a measure and a speaker; it never becomes a fact of an exchange.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from ..model import Evidence, RunningTotal, Stated
+from .assembling import NOT_PRISONERS
 from .language import Language
 from .sentences import SentenceFacts
+
 
 def _scope(text: str, lang: Language) -> str:
     scope = text.strip().strip('"“”«»').strip()
@@ -44,6 +45,8 @@ def running_totals(facts: SentenceFacts, text: str, lang: Language, published: d
     s = facts.sentence
     found = []
     for count in facts.counts:
+        if count.key in NOT_PRISONERS:   # '388 children have been returned': not a count of prisoners
+            continue
         if count.value < 10 or count.ref is not None and count.ref != "whole" or count.nested and count.value < 10:
             continue
         if any(d.start <= count.number.start + 60 and d.end >= count.number.start - 60 and d.value

@@ -47,27 +47,30 @@ class Fresh:
         return f"?{self.PREFIX}{stem}{next(self._counter)}"
 
 
-@dataclass(frozen=True)
 class Kinds:
     """Which predicates (and which classes, for ``rdf:type``) occur in the article graphs and in the
-    ontology graph: what lets a pattern be sent to one graph instead of both."""
+    ontology graph: what lets a pattern be sent to one graph instead of both. Answers come from
+    ``lookup(kind, what, iri)`` (kind "A" or "O", what "predicate" or "class") and are cached."""
 
-    article_predicates: frozenset[str] = frozenset()
-    ontology_predicates: frozenset[str] = frozenset()
-    article_classes: frozenset[str] = frozenset()
-    ontology_classes: frozenset[str] = frozenset()
+    def __init__(self, lookup) -> None:  # noqa: ANN001
+        self._lookup = lookup
+        self._cache: dict[tuple[str, str, str], bool] = {}
+
+    def _has(self, kind: str, what: str, iri: str) -> bool:
+        key = (kind, what, iri)
+        if key not in self._cache:
+            self._cache[key] = bool(self._lookup(kind, what, iri))
+        return self._cache[key]
 
     def of(self, predicate: str, obj: str) -> frozenset[str]:
         """The graphs a pattern with this predicate (and object) can match in: a subset of {A, O}."""
         if predicate.startswith("?"):
             return frozenset({ARTICLES, ONTOLOGY})
-        iri = predicate[1:-1]
         if predicate == RDF_TYPE and obj.startswith("<"):
-            cls = obj[1:-1]
-            return frozenset(k for k, where in ((ARTICLES, self.article_classes),
-                                                (ONTOLOGY, self.ontology_classes)) if cls in where)
-        return frozenset(k for k, where in ((ARTICLES, self.article_predicates),
-                                            (ONTOLOGY, self.ontology_predicates)) if iri in where)
+            what, iri = "class", obj[1:-1]
+        else:
+            what, iri = "predicate", predicate[1:-1]
+        return frozenset(k for k in (ARTICLES, ONTOLOGY) if self._has(k, what, iri))
 
 
 class Scope:
@@ -173,6 +176,19 @@ class OntologyScope(Scope):
 
     def closure(self, s: str, path: str, o: str, predicates: Iterable[str], fresh: Fresh) -> str:
         return f"GRAPH <{self.ontology}> {{ {s} {path} {o} }}"
+
+
+@dataclass
+class ArticleOnlyScope(Scope):
+    """The article graph alone (``graph``: ``?g`` or an IRI): where the article's own targets are."""
+
+    graph: str
+
+    def triple(self, s: str, p: str, o: str, fresh: Fresh) -> str:
+        return f"GRAPH {self.graph} {{ {s} {p} {o} }}"
+
+    def closure(self, s: str, path: str, o: str, predicates: Iterable[str], fresh: Fresh) -> str:
+        return f"GRAPH {self.graph} {{ {s} {path} {o} }}"
 
 
 @dataclass

@@ -213,14 +213,15 @@ class Renderer:
         self.dedupe_bgps = dedupe_bgps
         self._blank: dict[BNode, str] = {}
 
-    def select(self, parsed: ParsedSelect, focus: FocusRenderer, extra: Iterable[str]) -> str:
+    def select(self, parsed: ParsedSelect, focus: FocusRenderer, extra: Iterable[str], *,
+               tail: str = "") -> str:
         """The whole query: ``extra`` (the article variable, if any), ``?this`` and the projection."""
         extra = list(extra)
         projection = [*extra, "?this"] + [self.term(v) for v in parsed.projected if v != THIS]
         keyword = "SELECT DISTINCT" if parsed.distinct else "SELECT"
         if not parsed.aggregated:
             body = self.pattern(_inject(parsed.where, CompValue("Focus")), focus)
-            return f"{keyword} {' '.join(projection)} WHERE {{ {body} }}"
+            return f"{keyword} {' '.join(projection)} WHERE {{ {{ {body} }} {tail} }}"
         where = parsed.where
         outer: list[CompValue] = []
         while where.name in ("Extend", "Filter"):
@@ -234,7 +235,7 @@ class Renderer:
                 body = f"{{ {body} }} BIND({self.expr(node.expr)} AS {self.term(node.var)})"
             else:
                 body = f"{{ {body} }} FILTER({self.expr(node.expr)})"
-        return f"{keyword} {' '.join(projection)} WHERE {{ {body} }}"
+        return f"{keyword} {' '.join(projection)} WHERE {{ {{ {body} }} {tail} }}"
 
     def _aggregate(self, node: CompValue, focus: FocusRenderer, extra: list[str]) -> str:
         group = node.p
@@ -242,9 +243,10 @@ class Renderer:
         for agg in node.A:
             if agg.name not in _AGGREGATES:
                 raise UnsupportedShapeError(f"aggregate {agg.name} is not supported")
-            distinct = "DISTINCT " if agg.get("distinct") else ""
-            argument = "*" if agg.vars == "*" else self.expr(agg.vars)
-            separator = f'; SEPARATOR={Literal(agg.separator).n3()}' if agg.get("separator") is not None else ""
+            distinct = "DISTINCT " if _field(agg, "distinct") else ""
+            argument = "*" if _field(agg, "vars") == "*" else self.expr(agg.vars)
+            separator = _field(agg, "separator")
+            separator = f"; SEPARATOR={Literal(str(separator)).n3()}" if separator is not None else ""
             aggregates.append(f"({_AGGREGATES[agg.name]}({distinct}{argument}{separator}) AS {self.term(agg.res)})")
         keys = [*extra] + [self.term(v) for v in group.expr]
         inner = self.pattern(_inject(group.p, CompValue("Focus")), focus)
@@ -331,13 +333,13 @@ class Renderer:
             keyword = "EXISTS" if name == "Builtin_EXISTS" else "NOT EXISTS"
             return f"{keyword} {{ {self.pattern(_graph_of(expr), _no_focus)} }}"
         if name == "Function":
-            distinct = "DISTINCT " if expr.get("distinct") else ""
+            distinct = "DISTINCT " if _field(expr, "distinct") else ""
             return f"{self.term(expr.iri)}({distinct}{self.expr(list(expr.expr or []))})"
         if name.startswith("Builtin_"):
             keyword = name.removeprefix("Builtin_")
             args = []
             for key in _ARG_ORDER:
-                value = expr.get(key)
+                value = _field(expr, key)
                 if value is None:
                     continue
                 args.append(self.expr(list(value)) if isinstance(value, list) else self.expr(value))
@@ -345,6 +347,11 @@ class Renderer:
         if isinstance(expr, Expr) or name:
             raise UnsupportedShapeError(f"SPARQL expression {name} is not supported")
         raise UnsupportedShapeError(f"SPARQL expression {expr!r} is not supported")
+
+
+def _field(node: CompValue, key: str) -> object:
+    """A CompValue's field, or None (CompValue.get answers the key's own name for a missing key)."""
+    return node[key] if key in node else None
 
 
 def _no_focus(fresh: Fresh) -> str:

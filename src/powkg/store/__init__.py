@@ -19,6 +19,8 @@ relative to the query URL):
 
     ?update=URL        where SPARQL 1.1 Update requests go
     ?store=URL         the SPARQL 1.1 Graph Store HTTP Protocol endpoint; store=none writes by Update
+    ?load=PARAMS       URL parameters of bulk-load requests to the graph store (for .../query:
+                       no_transaction, which makes Oxigraph server use its bulk loader)
     ?query=URL         the query URL itself, relative to the descriptor's
     ?auth=digest       answer HTTP digest challenges (Virtuoso's -auth endpoints); default basic
     ?catalogue=IRI     the graph that lists powkg's graphs (default BASE/graph/catalogue)

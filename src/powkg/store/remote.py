@@ -37,7 +37,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -60,15 +60,16 @@ RESULTS_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 NTRIPLES = "application/n-triples"
 
-PARAMETERS = ("query", "update", "store", "auth", "catalogue")
+PARAMETERS = ("query", "update", "store", "load", "auth", "catalogue")
 AUTH_SCHEMES = ("basic", "digest")
 
-# Endpoint layouts derivable from the query URL's last path segment: (update, graph store), relative
-# to the query URL; None keeps the query URL for updates, or means no graph store.
-LAYOUTS: dict[str, tuple[str | None, str | None]] = {
-    "query": ("update", "store"),                         # Oxigraph server (and Fuseki's /ds/query)
-    "sparql": (None, "sparql-graph-crud"),                # Virtuoso
-    "sparql-auth": (None, "sparql-graph-crud-auth"),      # Virtuoso, authenticated (digest)
+# Endpoint layouts derivable from the query URL's last path segment: (update, graph store, URL
+# parameters of bulk loads), relative to the query URL; None keeps the query URL for updates, or means
+# no graph store. Oxigraph server's no_transaction loads with its bulk loader (3x faster here).
+LAYOUTS: dict[str, tuple[str | None, str | None, str]] = {
+    "query": ("update", "store", "no_transaction"),       # Oxigraph server
+    "sparql": (None, "sparql-graph-crud", ""),            # Virtuoso
+    "sparql-auth": (None, "sparql-graph-crud-auth", ""),  # Virtuoso, authenticated (digest)
 }
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -97,6 +98,7 @@ class Endpoints:
     query: str
     update: str
     store: str | None          # the Graph Store Protocol endpoint; None: writes by SPARQL Update
+    load: tuple[tuple[str, str], ...]   # URL parameters added to bulk loads (Oxigraph: no_transaction)
     auth: str                  # "basic" or "digest", used when a user is given
     catalogue: str             # the graph listing powkg's graphs
 
@@ -122,20 +124,21 @@ class Endpoints:
         given = {name: values[-1] for name, values in params.items()}
         base = urlunsplit((scheme, parts.netloc, parts.path or "/", "", ""))
         query = urljoin(base, given["query"]) if given.get("query") else base
-        update_rel, store_rel = LAYOUTS.get(query.rstrip("/").rsplit("/", 1)[-1], (None, None))
+        update_rel, store_rel, load = LAYOUTS.get(query.rstrip("/").rsplit("/", 1)[-1], (None, None, ""))
         update = urljoin(query, given.get("update") or update_rel or query)
         store_given = given.get("store")
         if store_given == "none":
             store = None
         elif store_given:
-            store = urljoin(query, store_given)
+            store, load = urljoin(query, store_given), ""    # a layout's load parameters go with its URL
         else:
             store = urljoin(query, store_rel) if store_rel else None
+        load = given.get("load", load)
         auth = given.get("auth", "basic")
         if auth not in AUTH_SCHEMES:
             raise ConfigError(f"{where}: auth={auth!r}; choose one of: {', '.join(AUTH_SCHEMES)}")
-        return cls(query=query, update=update, store=store, auth=auth,
-                   catalogue=given.get("catalogue") or catalogue)
+        return cls(query=query, update=update, store=store, load=tuple(parse_qsl(load, keep_blank_values=True)),
+                   auth=auth, catalogue=given.get("catalogue") or catalogue)
 
 
 class RemoteStore:
@@ -179,32 +182,34 @@ class RemoteStore:
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
         """Replace ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes), sent in batches.
 
-        The first batch replaces the graph (a Graph Store PUT), the others are appended (POST); the next
-        batch is cut while the server loads the last one. Not one transaction: readers may see part of
-        the graph while it loads, and a failure leaves part of it; loading again replaces it whole.
+        The graph is dropped (and catalogued) first, then each batch is appended with a Graph Store
+        POST (with the layout's load parameters: Oxigraph's bulk loader) or an INSERT DATA update; the
+        next batch is cut while the server loads the last one. Not one transaction: readers may see part
+        of the graph while it loads, and a failure leaves part of it; loading again replaces it whole.
         """
         _check_iri(name)
-        batches = _batches(ntriples, self.batch_bytes)
-        first = next(batches, None)
-        if first is None:
-            self.drop_graph(name)
-            return
-        self._catalogue(name, add=True)
+        self._update(f"DROP SILENT GRAPH <{name}> ;\n"
+                     f"INSERT DATA {{ GRAPH <{self.endpoints.catalogue}> "
+                     f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}", what=f"emptying graph <{name}> to load it")
+        loaded = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="powkg-bulk-load") as sender:
-            pending: Future[None] = sender.submit(self._load_batch, name, first, 1, replace=True)
-            for number, batch in enumerate(batches, start=2):
-                following = sender.submit(self._load_batch, name, batch, number, replace=False)
+            pending: Future[None] | None = None
+            for number, batch in enumerate(_batches(ntriples, self.batch_bytes), start=1):
+                following = sender.submit(self._load_batch, name, batch, number)
+                if pending is not None:
+                    pending.result()
+                pending, loaded = following, True
+            if pending is not None:
                 pending.result()
-                pending = following
-            pending.result()
+        if not loaded:
+            self.drop_graph(name)
 
-    def _load_batch(self, name: str, batch: bytes, number: int, *, replace: bool) -> None:
+    def _load_batch(self, name: str, batch: bytes, number: int) -> None:
         what = f"loading batch {number} ({len(batch):,} bytes of N-Triples) into graph <{name}>"
         if self.endpoints.store is not None:
-            self._graph_store("PUT" if replace else "POST", name, batch, what=what)
+            self._graph_store("POST", name, batch, what=what, extra=self.endpoints.load)
             return
-        drop = f"DROP SILENT GRAPH <{name}> ;\n" if replace else ""
-        self._update(f"{drop}INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode('utf-8')}}} }}", what=what)
+        self._update(f"INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode('utf-8')}}} }}", what=what)
 
     def drop_graph(self, name: str) -> None:
         _check_iri(name)
@@ -336,14 +341,15 @@ class RemoteStore:
         self._send("POST", self.endpoints.update, what=what, content=update.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
-    def _graph_store(self, method: str, name: str, body: bytes, *, what: str) -> None:
+    def _graph_store(self, method: str, name: str, body: bytes, *, what: str,
+                     extra: tuple[tuple[str, str], ...] = ()) -> None:
         assert self.endpoints.store is not None
         # Graph Store Protocol §4.2: a graph named by IRI is addressed indirectly, ?graph=IRI.
-        self._send(method, self.endpoints.store, what=what, content=body, params={"graph": name},
+        self._send(method, self.endpoints.store, what=what, content=body, params=[("graph", name), *extra],
                    headers={"Content-Type": NTRIPLES})
 
     def _send(self, method: str, url: str, *, what: str, content: bytes,
-              headers: dict[str, str], params: dict[str, str] | None = None) -> None:
+              headers: dict[str, str], params: list[tuple[str, str]] | None = None) -> None:
         try:
             response = self._http.request(method, url, content=content, headers=headers, params=params)
         except httpx.TimeoutException as exc:
@@ -456,7 +462,16 @@ def _bnode_label(label: str) -> str:
 
 # -- helpers ----------------------------------------------------------------------------------------
 def _ntriples(graph: Graph) -> bytes:
-    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]  # type: ignore[arg-type]
+    """The graph as N-Triples, each term as the embedded store keeps it.
+
+    Oxigraph stores some literals in canonical form ("5"^^xsd:nonNegativeInteger is kept as
+    "5"^^xsd:integer, "007"^^xsd:integer as "7"); Virtuoso keeps them as written. Passing the triples
+    through an in-memory pyoxigraph store first makes every store hold, and answer with, the same terms.
+    """
+    canonical = ox.Store()
+    canonical.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                     for s, p, o in graph)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in canonical]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
 
 

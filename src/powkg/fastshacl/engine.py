@@ -1,0 +1,321 @@
+"""Running compiled shapes on a store: the article scope for many articles at once, the cross-article
+scope over the union, and the check of one article that is not stored yet.
+
+The article scope (shapes/article.ttl) is defined per article: the data graph is one article graph plus
+the ontology graph. Run for every article at once, each check is split by where its focus nodes come
+from (SHACL 1.0 §2.1.3):
+
+- focus nodes found in an article graph are checked with ``?g`` bound to that article, every pattern
+  matching in ``GRAPH ?g`` or in the ontology graph (ArticleScope);
+- focus nodes found in the ontology graph (the vocabulary) are checked once against the ontology
+  graph alone, and that result holds for every *clean* article: one that states nothing about a node
+  of the ontology graph (no triple whose subject is such a node). A check that only follows triples
+  from their subject cannot reach a triple of a clean article from a vocabulary node, so its answer is
+  the same in every clean article's data graph. Checks that follow triples backwards (inverse paths,
+  SHACL-SPARQL) are run per article instead.
+
+Articles that are not clean are checked one by one in a scratch store (what a single-article check
+does anyway), where the union of their graph and the ontology graph is exact by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from threading import Lock
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ..iris import Iris
+from ..model import Report
+from ..store import Store
+from .checks import Check, RawResult
+from .compiler import CompiledShapes
+from .focus import ObjectsOf, Plan, SubjectsOf, TargetClass, TargetNode
+from .report import articles_stating, build_report
+from .scopes import ARTICLES, ONTOLOGY, ArticleOnlyScope, ArticleScope, Kinds, OntologyScope, UnionScope
+
+Select = Callable[[str], list[dict[str, Node]]]
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_VALUES_LIMIT = 60          # up to this many articles, name them in a VALUES clause
+
+
+def selector(store: Store) -> Select:
+    def select(sparql: str) -> list[dict[str, Node]]:
+        return list(store.query(sparql).rows)
+    return select
+
+
+def _ask(store: Store, sparql: str) -> bool:
+    return bool(store.query(sparql).boolean)
+
+
+@dataclass
+class Ontology:
+    """What the checks need from the ontology graph: its IRI and the subclasses of a class."""
+
+    iri: str
+    select: Select
+    _subclasses: dict[URIRef, list[URIRef]] = field(default_factory=dict)
+
+    def subclasses(self, cls: URIRef) -> list[URIRef]:
+        """The class and every class below it by rdfs:subClassOf in the ontology graph."""
+        if cls not in self._subclasses:
+            rows = self.select(f"SELECT DISTINCT ?c WHERE {{ GRAPH <{self.iri}> {{ ?c <{_SUBCLASS}>+ {cls.n3()} }} }}")
+            found = [cls] + sorted({URIRef(str(r["c"])) for r in rows if isinstance(r.get("c"), URIRef)} - {cls})
+            self._subclasses[cls] = found
+        return self._subclasses[cls]
+
+
+# -- which graphs a run sees -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Articles:
+    """The article graphs a run covers, and how a query names them."""
+
+    names: tuple[str, ...]
+    others: tuple[str, ...]          # every other graph of the store (ontology, inferred, quarantine ...)
+
+    def prefix(self, var: str = "?g") -> str:
+        if len(self.names) <= _VALUES_LIMIT:
+            return f"VALUES {var} {{ {' '.join(f'<{n}>' for n in self.names)} }}"
+        return f"FILTER({var} NOT IN ({', '.join(f'<{g}>' for g in self.others)}))" if self.others else ""
+
+
+def _kinds(store: Store, articles: Articles, ontology: str) -> Kinds:
+    def lookup(kind: str, what: str, iri: str) -> bool:
+        pattern = f"?s <{iri}> ?o" if what == "predicate" else f"?s a <{iri}>"
+        if kind == ONTOLOGY:
+            return _ask(store, f"ASK {{ GRAPH <{ontology}> {{ {pattern} }} }}")
+        return _ask(store, f"ASK {{ {articles.prefix()} GRAPH ?g {{ {pattern} }} }}")
+    return Kinds(lookup)
+
+
+def _require_ontology_subclasses(kinds: Kinds) -> None:
+    from .errors import UnsupportedShapeError
+
+    if ARTICLES in kinds.of(f"<{_SUBCLASS}>", "?x"):
+        raise UnsupportedShapeError("an article graph states rdfs:subClassOf: SHACL class membership "
+                                    "would then differ per article, which the fast engine does not model")
+
+
+def _dirty(store: Store, articles: Articles, ontology: str, target_nodes: Iterable[URIRef]) -> set[str]:
+    """Article graphs with a triple whose subject is a node of the ontology graph (or a target node)."""
+    nodes = {str(r["n"]) for r in store.query(
+        f"SELECT DISTINCT ?n WHERE {{ GRAPH <{ontology}> {{ {{ ?n ?p ?o }} UNION {{ ?s ?p ?n }} }} "
+        "FILTER(isIRI(?n)) }").rows}
+    nodes |= {str(n) for n in target_nodes}
+    dirty: set[str] = set()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), 500):
+        chunk = " ".join(f"<{n}>" for n in ordered[start:start + 500])
+        rows = store.query(f"SELECT DISTINCT ?g WHERE {{ VALUES ?n {{ {chunk} }} GRAPH ?g {{ ?n ?p ?o }} "
+                           f"{articles.prefix()} }}").rows
+        dirty |= {str(r["g"]) for r in rows}
+    return dirty & set(articles.names)
+
+
+def _branches(check: Check, kinds: Kinds, ontology: Ontology) -> tuple[bool, bool]:
+    """Whether the check's focus nodes can come from article graphs, and from the ontology graph."""
+    article = onto = False
+    focus = check.focus
+    while len(focus.sources) == 1 and hasattr(focus.sources[0], "parent"):
+        focus = focus.sources[0].parent  # type: ignore[union-attr]
+    for source in focus.sources:
+        if isinstance(source, TargetNode):
+            onto = True
+            continue
+        if isinstance(source, TargetClass):
+            found: frozenset[str] = frozenset()
+            for cls in ontology.subclasses(source.cls):
+                found |= kinds.of("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", cls.n3())
+        elif isinstance(source, SubjectsOf | ObjectsOf):
+            found = kinds.of(source.predicate.n3(), "?o")
+        else:   # a chain inside a union of sources: both, to be safe
+            found = frozenset({ARTICLES, ONTOLOGY})
+        article = article or ARTICLES in found
+        onto = onto or ONTOLOGY in found
+    return article, onto
+
+
+# -- the article scope --------------------------------------------------------------------------------------
+
+Item = tuple[RawResult, tuple[str, ...]]
+
+
+def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ontology_iri: str, iris: Iris, *,
+                 scratch: ScratchChecker | None = None) -> list[Item]:
+    """Article-scope results for many articles, each with the ids of the articles stating its focus node
+    in its own data graph."""
+    select = selector(store)
+    ontology = Ontology(ontology_iri, select)
+    kinds = _kinds(store, articles, ontology_iri)
+    _require_ontology_subclasses(kinds)
+    target_nodes = [s.node for ch in compiled.checks for s in ch.focus.sources if isinstance(s, TargetNode)]
+    dirty = _dirty(store, articles, ontology_iri, target_nodes)
+    clean = [n for n in articles.names if n not in dirty]
+    per_article: list[RawResult] = []
+    everyone: list[RawResult] = []          # results on the ontology graph, true in every clean article
+    if clean:
+        scope_articles = Articles(tuple(clean), tuple(sorted(set(articles.others) | dirty)))
+        article_scope = ArticleScope("?g", ontology_iri, kinds)
+        for check in compiled.checks:
+            from_articles, from_ontology = _branches(check, kinds, ontology)
+            if from_articles:
+                plan = Plan(article_scope, ArticleOnlyScope("?g"), ontology.subclasses, graph="?g",
+                            prefix=scope_articles.prefix(), target_nodes=False)
+                per_article.extend(check.run(select, plan))
+            if from_ontology and check.forward:
+                onto_scope = OntologyScope(ontology_iri)
+                everyone.extend(check.run(select, Plan(onto_scope, onto_scope, ontology.subclasses)))
+            elif from_ontology:
+                plan = Plan(article_scope, OntologyScope(ontology_iri), ontology.subclasses, graph="?g",
+                            prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}")
+                per_article.extend(check.run(select, plan))
+    scope = ArticleScope("?g", ontology_iri, kinds)
+    stating = articles_stating(select, scope, "?g", iris, [(r.graph, r.focus) for r in per_article])
+    stating.update(articles_stating(select, OntologyScope(ontology_iri), None, iris,
+                                    [(None, r.focus) for r in everyone]))
+    items: list[Item] = [(r, stating.get((r.graph, r.focus), ())) for r in per_article]
+    items.extend((r, stating.get((None, r.focus), ())) for r in everyone)
+    if dirty:
+        checker = scratch or ScratchChecker(compiled, store.graph(ontology_iri))
+        for name in sorted(dirty):
+            items.extend(checker.items(store.graph(name), iris))
+    return items
+
+
+class ScratchChecker:
+    """Checks one article graph (stored or not) in a scratch store holding the ontology graph.
+
+    The article's triples that the ontology graph already holds are left out, so that every triple of
+    the data graph is in exactly one of the two graphs.
+    """
+
+    ARTICLE = "urn:powkg:fastshacl:article"
+    ONTOLOGY = "urn:powkg:fastshacl:ontology"
+
+    def __init__(self, compiled: CompiledShapes, ontology: Graph) -> None:
+        from ..store import open_store
+
+        self.compiled = compiled
+        self.ontology = ontology
+        self.store = open_store("memory:")
+        self.store.replace_graph(self.ONTOLOGY, ontology)
+        self._lock = Lock()
+        self._from_ontology: list[RawResult] | None = None
+
+    def items(self, graph: Graph, iris: Iris) -> list[Item]:
+        """The article-scope results for ``graph`` (pyshacl's multiplicities kept), with the articles
+        stating each focus node."""
+        with self._lock:
+            own = Graph()
+            for triple in graph:
+                if triple not in self.ontology:
+                    own.add(triple)
+            self.store.replace_graph(self.ARTICLE, own)
+            try:
+                select = selector(self.store)
+                kinds = _kinds(self.store, Articles((self.ARTICLE,), (self.ONTOLOGY,)), self.ONTOLOGY)
+                raws = self._run(select, kinds)
+                scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
+                stating = articles_stating(select, scope, None, iris, [(None, r.focus) for r in raws])
+                return [(r, stating.get((None, r.focus), ())) for r in raws]
+            finally:
+                self.store.drop_graph(self.ARTICLE)
+
+    def _run(self, select: Select, kinds: Kinds) -> list[RawResult]:
+        ontology = Ontology(self.ONTOLOGY, select)
+        articles = Articles((self.ARTICLE,), (self.ONTOLOGY,))
+        _require_ontology_subclasses(kinds)
+        target_nodes = [s.node for ch in self.compiled.checks for s in ch.focus.sources
+                        if isinstance(s, TargetNode)]
+        clean = not _dirty(self.store, articles, self.ONTOLOGY, target_nodes)
+        scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
+        results: list[RawResult] = []
+        for check in self.compiled.checks:
+            from_articles, from_ontology = _branches(check, kinds, ontology)
+            mine: list[RawResult] = []
+            if from_articles:
+                plan = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False)
+                mine = check.run(select, plan)
+            theirs: list[RawResult] = []
+            if from_ontology and clean and check.forward:
+                theirs = [r for r in self._ontology_results(select, ontology) if r.check is check]
+            elif from_ontology:
+                theirs = check.run(select, Plan(scope, OntologyScope(self.ONTOLOGY), ontology.subclasses))
+            # A focus node found in both graphs is one focus node: its results come from one branch.
+            seen = {r.focus for r in mine}
+            results.extend(mine)
+            results.extend(r for r in theirs if r.focus not in seen)
+        return results
+
+    def _ontology_results(self, select: Select, ontology: Ontology) -> list[RawResult]:
+        """The results of every forward check on the ontology graph alone (computed once)."""
+        if self._from_ontology is None:
+            scope = OntologyScope(self.ONTOLOGY)
+            found: list[RawResult] = []
+            for check in self.compiled.checks:
+                if check.forward:
+                    found.extend(check.run(select, Plan(scope, scope, ontology.subclasses)))
+            self._from_ontology = found
+        return self._from_ontology
+
+
+# -- the cross-article scope -------------------------------------------------------------------------------
+
+def run_union(store: Store, compiled: CompiledShapes, articles: Articles, ontology_iri: str, iris: Iris, *,
+              touched: Sequence[str] | None = None) -> list[Item]:
+    """Results over the union of the article graphs and the ontology graph; with ``touched``, only those
+    whose focus node or sh:value is one of the touched nodes (IRIs)."""
+    select = selector(store)
+    ontology = Ontology(ontology_iri, select)
+    closure_graphs = _closure_graphs(store, articles, [_SUBCLASS], ontology_iri)
+    if closure_graphs[_SUBCLASS] not in (None, ontology_iri):
+        from .errors import UnsupportedShapeError
+
+        raise UnsupportedShapeError("rdfs:subClassOf occurs outside the ontology graph")
+    scope = UnionScope(tuple(g for g in articles.others if g != ontology_iri), closure_graphs)
+    terms = tuple(f"<{t}>" for t in touched) if touched is not None else None
+    out: list[RawResult] = []
+    seen: set[tuple] = set()
+    for check in compiled.checks:
+        plans = [Plan(scope, scope, ontology.subclasses, restrict=terms, dedupe=True)]
+        if terms is not None:
+            plans.append(Plan(scope, scope, ontology.subclasses, restrict_value=terms, dedupe=True))
+        for plan in plans:
+            if terms is not None and not terms:
+                continue
+            for raw in check.run(select, plan):
+                key = (id(raw.check), raw.focus, raw.value, raw.path, raw.messages, raw.component)
+                if terms is not None and key in seen:
+                    continue
+                seen.add(key)
+                out.append(raw)
+    stating = articles_stating(select, scope, None, iris, [(None, r.focus) for r in out])
+    return [(r, stating.get((None, r.focus), ())) for r in out]
+
+
+def _closure_graphs(store: Store, articles: Articles, predicates: Iterable[str],
+                    ontology: str) -> dict[str, str | None]:
+    """For each predicate, the one graph of the union it occurs in (None: nowhere; '?': several)."""
+    found: dict[str, str | None] = {}
+    for predicate in predicates:
+        rows = store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} "
+                           f"FILTER(?g NOT IN ({', '.join(f'<{g}>' for g in articles.others if g != ontology)})) }} "
+                           "LIMIT 2").rows if articles.others else \
+            store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }} LIMIT 2").rows
+        graphs = [str(r["g"]) for r in rows]
+        found[predicate] = None if not graphs else (graphs[0] if len(graphs) == 1 else "?")
+    return found
+
+
+def articles_of(store: Store, iris: Iris, article_graphs: Sequence[str] | None) -> Articles:
+    names = store.graph_names()
+    chosen = tuple(sorted(article_graphs)) if article_graphs is not None else \
+        tuple(g for g in names if iris.is_article_graph(g))
+    return Articles(chosen, tuple(g for g in names if g not in set(chosen)))
+
+
+__all__ = ["Articles", "ScratchChecker", "articles_of", "build_report", "run_articles", "run_union"]

@@ -1,0 +1,325 @@
+"""OWL 2 RL reasoning scoped to the entailments powkg's ontology uses, as SPARQL UPDATE rules on the store.
+
+``reasoning.infer`` (owlrl) stays the reference: the triples written here are the ones it keeps, the
+OWL 2 RL closure of the ontology graph and the article graphs (OWL 2 Profiles §4.3) without the
+machinery it drops (RDF/RDFS/OWL/XSD terms, statements about the ontology's own terms, triples already
+asserted). The rules, read from the ontology graph when a run starts:
+
+    prp-spo1  rdfs:subPropertyOf        prp-inv1/2  owl:inverseOf       prp-trp  owl:TransitiveProperty
+    prp-symp  owl:SymmetricProperty     prp-eqp1/2  owl:equivalentProperty
+    prp-dom   rdfs:domain               prp-rng     rdfs:range           cax-sco  rdfs:subClassOf
+    cax-eqc1/2  owl:equivalentClass     cax-dw      owl:disjointWith (an inconsistency: ShapesError)
+
+Any other OWL construct that carries entailments (functional properties, restrictions, property chains,
+keys, owl:sameAs ...) makes ``UnsupportedOntologyError``: the rules never drop an entailment in silence.
+
+    infer_all(store, ontology_graph, target_graph) -> int
+        the closure from scratch, written to ``target_graph`` in one transaction (a staging graph is
+        built, then moved over the target); the number of inferred triples
+    infer_article(store, ontology_graph, article_graph, target_graph) -> int
+        after one article graph has been added: its entailments, including those it makes with what
+        the store held (transitive chains through other articles), added to ``target_graph``. Exact for
+        an added article; after a graph is replaced by a different version or dropped, run infer_all.
+
+The store needs ``query``, ``graph``, ``graph_names`` and ``update`` (SPARQL 1.1 Update).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from .errors import ShapesError, StoreError
+from .store import Store
+
+__all__ = ["Schema", "UnsupportedOntologyError", "infer_all", "infer_article", "schema_of"]
+
+_MACHINERY = (str(RDF), str(RDFS), str(OWL), str(XSD))
+ARTICLE_MARK = "/graph/article/"
+# Ontology terms: statements about them are the ontology's business, not inferred facts (reasoning.py).
+_TERM_TYPES = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+               RDF.Property, OWL.TransitiveProperty, OWL.Ontology)
+# Constructs with OWL 2 RL entailments these rules do not implement.
+_UNSUPPORTED_PREDICATES = (OWL.sameAs, OWL.propertyChainAxiom, OWL.hasKey, OWL.someValuesFrom, OWL.allValuesFrom,
+                           OWL.hasValue, OWL.onProperty, OWL.intersectionOf, OWL.unionOf, OWL.oneOf,
+                           OWL.complementOf, OWL.maxCardinality, OWL.maxQualifiedCardinality,
+                           OWL.propertyDisjointWith, OWL.members, OWL.differentFrom, OWL.distinctMembers,
+                           OWL.sourceIndividual)
+_UNSUPPORTED_TYPES = (OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.IrreflexiveProperty,
+                      OWL.AsymmetricProperty, OWL.AllDisjointClasses, OWL.AllDisjointProperties,
+                      OWL.AllDifferent, OWL.NegativePropertyAssertion, OWL.Restriction)
+
+
+class UnsupportedOntologyError(ShapesError):
+    """The ontology uses an OWL construct whose entailments these rules do not compute."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The rules one ontology graph gives: pairs and sets of IRIs, closed where the rules chain."""
+
+    super_properties: frozenset[tuple[str, str]] = frozenset()    # (p, q): p ⊑ q, transitively
+    inverses: frozenset[tuple[str, str]] = frozenset()            # (p, q): x p y -> y q x (symmetric: p = q)
+    transitive: frozenset[str] = frozenset()
+    domains: frozenset[tuple[str, str]] = frozenset()             # (p, C)
+    ranges: frozenset[tuple[str, str]] = frozenset()
+    super_classes: frozenset[tuple[str, str]] = frozenset()       # (C, D): C ⊑ D, transitively, C != D
+    disjoint: frozenset[tuple[str, str]] = frozenset()
+    terms: frozenset[str] = field(default_factory=frozenset)      # the ontology's own terms
+
+    @property
+    def triggers(self) -> set[str]:
+        """Properties whose edges start a rule."""
+        return ({p for p, _ in self.super_properties} | {p for p, _ in self.inverses} | set(self.transitive)
+                | {p for p, _ in self.domains} | {p for p, _ in self.ranges})
+
+    @property
+    def typed_classes(self) -> set[str]:
+        """Classes whose instances start a rule (a superclass, or a disjointness to check)."""
+        return {c for c, _ in self.super_classes} | {c for pair in self.disjoint for c in pair}
+
+
+def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    closed = set(pairs)
+    while True:
+        extra = {(a, d) for a, b in closed for c, d in closed if b == c and a != d} - closed
+        if not extra:
+            return closed
+        closed |= extra
+
+
+def schema_of(ontology: Graph) -> Schema:
+    """Read the rules from an ontology graph; UnsupportedOntologyError for constructs not covered."""
+    for predicate in _UNSUPPORTED_PREDICATES:
+        for s, _, _ in ontology.triples((None, predicate, None)):
+            raise UnsupportedOntologyError(f"the ontology uses {predicate.n3()} (on {s}); its entailments "
+                                           "are not implemented by powkg.rules: use powkg.reasoning")
+    for cls in _UNSUPPORTED_TYPES:
+        for s in ontology.subjects(RDF.type, cls):
+            raise UnsupportedOntologyError(f"the ontology declares {s} a {cls.n3()}; its entailments are "
+                                           "not implemented by powkg.rules: use powkg.reasoning")
+    iri = {s for s in ontology.all_nodes() if isinstance(s, URIRef)}
+
+    def pairs(predicate: URIRef) -> set[tuple[str, str]]:
+        return {(str(s), str(o)) for s, o in ontology.subject_objects(predicate)
+                if isinstance(s, URIRef) and isinstance(o, URIRef)}
+
+    sub_p = pairs(RDFS.subPropertyOf) | {(b, a) for a, b in pairs(OWL.equivalentProperty)} | pairs(OWL.equivalentProperty)
+    sub_c = pairs(RDFS.subClassOf) | {(b, a) for a, b in pairs(OWL.equivalentClass)} | pairs(OWL.equivalentClass)
+    inverses = pairs(OWL.inverseOf)
+    inverses |= {(b, a) for a, b in inverses}
+    inverses |= {(str(p), str(p)) for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if p in iri}
+    disjoint = pairs(OWL.disjointWith)
+    terms = {str(s) for t in _TERM_TYPES for s in ontology.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    return Schema(
+        super_properties=frozenset((a, b) for a, b in _closure(sub_p) if a != b),
+        inverses=frozenset(inverses),
+        transitive=frozenset(str(p) for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if p in iri),
+        domains=frozenset(pairs(RDFS.domain)),
+        ranges=frozenset(pairs(RDFS.range)),
+        super_classes=frozenset((a, b) for a, b in _closure(sub_c) if a != b),
+        disjoint=frozenset(disjoint | {(b, a) for a, b in disjoint}),
+        terms=frozenset(terms),
+    )
+
+
+# -- SPARQL text ---------------------------------------------------------------------------------------
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _values(variables: str, rows: Iterable[tuple[str, ...]]) -> str:
+    body = " ".join("(" + " ".join(_iri(v) for v in row) + ")" for row in sorted(rows))
+    return f"VALUES ({variables}) {{ {body} }}"
+
+
+def _asserted(var: str, excluded: Iterable[str]) -> str:
+    excluded = list(excluded)
+    return f"FILTER({var} NOT IN ({', '.join(_iri(g) for g in excluded)}))" if excluded else ""
+
+
+@dataclass
+class _Run:
+    """One reasoning run over a store: where the asserted triples are and where the work happens."""
+
+    store: Store
+    schema: Schema
+    staging: str
+    excluded: tuple[str, ...]          # graphs that are not asserted data
+
+    def update(self, *operations: str) -> None:
+        text = " ;\n".join(op for op in operations if op)
+        if text:
+            self.store.update(text)  # type: ignore[attr-defined]
+
+    def size(self) -> int:
+        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(self.staging)} {{ ?s ?p ?o }} }}").rows
+        return int(rows[0]["n"].toPython()) if rows else 0  # type: ignore[union-attr]
+
+    # -- the rules, inside the staging graph -----------------------------------------------------
+    def property_rules(self) -> list[str]:
+        st = _iri(self.staging)
+        ops = []
+        if self.schema.super_properties:
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?s ?q ?o }} }} WHERE {{ "
+                       f"{_values('?p ?q', self.schema.super_properties)} GRAPH {st} {{ ?s ?p ?o }} }}")
+        if self.schema.inverses:
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?o ?q ?s }} }} WHERE {{ "
+                       f"{_values('?p ?q', self.schema.inverses)} GRAPH {st} {{ ?s ?p ?o }} FILTER(!isLiteral(?o)) }}")
+        for prop in sorted(self.schema.transitive):
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?s {_iri(prop)} ?o }} }} WHERE {{ "
+                       f"GRAPH {st} {{ ?s {_iri(prop)} ?m . ?m {_iri(prop)}+ ?o }} }}")
+        return ops
+
+    def fixpoint(self, before: list[str] | None = None) -> None:
+        """Apply the property rules (and ``before``, each round) until the staging graph stops growing."""
+        size = self.size()
+        while True:
+            self.update(*(before or []), *self.property_rules())
+            new = self.size()
+            if new == size:
+                return
+            size = new
+
+    def type_rules(self) -> None:
+        st = _iri(self.staging)
+        ops = []
+        if self.schema.domains:
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ "
+                       f"{_values('?p ?c', self.schema.domains)} GRAPH {st} {{ ?s ?p ?o }} }}")
+        if self.schema.ranges:
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?o a ?c }} }} WHERE {{ "
+                       f"{_values('?p ?c', self.schema.ranges)} GRAPH {st} {{ ?s ?p ?o }} FILTER(!isLiteral(?o)) }}")
+        if self.schema.super_classes:
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?d }} }} WHERE {{ "
+                       f"{_values('?c ?d', self.schema.super_classes)} GRAPH {st} {{ ?s a ?c }} }}")
+        self.update(*ops)
+
+    def check_disjoint(self) -> None:
+        st = _iri(self.staging)
+        problems = []
+        for a, b in sorted(self.schema.disjoint):
+            if a > b:
+                continue
+            rows = self.store.query(f"SELECT ?x WHERE {{ GRAPH {st} {{ ?x a {_iri(a)} , {_iri(b)} }} }} LIMIT 5").rows
+            problems += [f"{row['x']} is both a {a} and a {b}, which are disjoint" for row in rows]
+        if problems:
+            self.update(f"DROP SILENT GRAPH {st}")
+            raise ShapesError("OWL RL reasoning found the graph inconsistent: " + "; ".join(problems))
+
+    def keep_only_inferences(self, ontology: str) -> None:
+        """Drop from staging what infer() drops: asserted triples, machinery, the ontology's own terms."""
+        st = _iri(self.staging)
+        machinery = " || ".join(f'STRSTARTS(STR(?p), "{ns}")' for ns in _MACHINERY)
+        machinery_type = " || ".join(f'STRSTARTS(STR(?o), "{ns}")' for ns in _MACHINERY)
+        ops = [
+            f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {st} {{ ?s ?p ?o }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} {_asserted('?g', (*self.excluded, self.staging))} }}",
+            f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {st} {{ ?s ?p ?o }} "
+            f"FILTER(?p != {RDF.type.n3()} && ({machinery})) }}",
+            f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {st} {{ ?s ?p ?o }} "
+            f"FILTER(?p = {RDF.type.n3()} && (!isIRI(?o) || {machinery_type})) }}",
+        ]
+        if self.schema.terms:
+            terms = " ".join(_iri(t) for t in sorted(self.schema.terms))
+            ops.append(f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {terms} }} "
+                       f"GRAPH {st} {{ ?s ?p ?o }} }}")
+        self.update(*ops)
+
+
+def _prepare(store: Store, ontology_graph: str, target_graph: str) -> tuple[Schema, str, tuple[str, ...]]:
+    """The rules, a staging graph name, and the graphs that are not asserted data (the target last)."""
+    if not hasattr(store, "update"):
+        raise StoreError(f"{getattr(store, 'descriptor', store)}: reasoning with powkg.rules needs SPARQL Update")
+    schema = schema_of(store.graph(ontology_graph))
+    staging = target_graph.rstrip("/") + "/staging"
+    names = store.graph_names()
+    # Asserted data: the ontology graph and the article graphs (Iris.is_article_graph, for any base).
+    excluded = [g for g in names if g != ontology_graph and ARTICLE_MARK not in g and g != target_graph]
+    return schema, staging, (*dict.fromkeys(excluded), target_graph)
+
+
+def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
+    """Recompute ``target_graph`` from the ontology graph and every article graph; the triple count.
+
+    Readers see the old inferred graph until the new one replaces it in one update. Raises ShapesError
+    when the closure is inconsistent (owl:disjointWith), UnsupportedOntologyError (a ShapesError) for
+    OWL constructs these rules do not cover, StoreError when the store cannot run SPARQL Update.
+    """
+    schema, staging, excluded = _prepare(store, ontology_graph, target_graph)
+    run = _Run(store, schema, staging, excluded)
+    st = _iri(staging)
+    seed = [f"DROP SILENT GRAPH {st}"]
+    if schema.triggers:
+        seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?p {{ "
+                    f"{' '.join(_iri(p) for p in sorted(schema.triggers))} }} GRAPH ?g {{ ?s ?p ?o }} "
+                    f"{_asserted('?g', excluded)} }}")
+    if schema.typed_classes:
+        seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ VALUES ?c {{ "
+                    f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH ?g {{ ?s a ?c }} "
+                    f"{_asserted('?g', excluded)} }}")
+    run.update(*seed)
+    run.fixpoint()
+    run.type_rules()
+    run.check_disjoint()
+    run.keep_only_inferences(ontology_graph)
+    count = run.size()
+    run.update(f"DROP SILENT GRAPH {_iri(target_graph)}", f"MOVE SILENT {st} TO {_iri(target_graph)}")
+    return count
+
+
+def infer_article(store: Store, ontology_graph: str, article_graph: str, target_graph: str) -> int:
+    """Add to ``target_graph`` what one newly added article graph entails with the ontology and with
+    everything the store held; the number of triples added or moved. ``target_graph`` must hold the
+    closure of the store before the article was added (infer_all, or earlier infer_article calls)."""
+    schema, staging, excluded = _prepare(store, ontology_graph, target_graph)
+    staging = staging + "/article"
+    run = _Run(store, schema, staging, excluded)
+    st, target = _iri(staging), _iri(target_graph)
+    seed = [f"DROP SILENT GRAPH {st}"]
+    if schema.triggers:
+        seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?p {{ "
+                    f"{' '.join(_iri(p) for p in sorted(schema.triggers))} }} GRAPH {_iri(article_graph)} {{ ?s ?p ?o }} }}")
+    if schema.typed_classes:
+        seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ VALUES ?c {{ "
+                    f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH {_iri(article_graph)} {{ ?s a ?c }} }}")
+    run.update(*seed)
+    # A transitive chain can run through edges other articles (or earlier inferences) hold: each round,
+    # bring the stored edges that touch the staged ones into the staging graph, then close.
+    stored = _asserted("?g", (*excluded[:-1], staging))     # asserted graphs and the inferred graph
+    neighbours = []
+    for prop in sorted(schema.transitive):
+        p = _iri(prop)
+        neighbours.append(f"INSERT {{ GRAPH {st} {{ ?u {p} ?x }} }} WHERE {{ GRAPH {st} {{ ?x {p} ?y }} "
+                          f"GRAPH ?g {{ ?u {p} ?x }} {stored} }}")
+        neighbours.append(f"INSERT {{ GRAPH {st} {{ ?y {p} ?v }} }} WHERE {{ GRAPH {st} {{ ?x {p} ?y }} "
+                          f"GRAPH ?g {{ ?y {p} ?v }} {stored} }}")
+    run.fixpoint(neighbours)
+    run.type_rules()
+    # Types the store already holds for the article's nodes take part in disjointness too.
+    _check_disjoint_incremental(run, target_graph)
+    run.keep_only_inferences(ontology_graph)
+    count = run.size()
+    run.update(f"ADD SILENT {st} TO {target}",
+               f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_iri(article_graph)} {{ ?s ?p ?o }} "
+               f"GRAPH {target} {{ ?s ?p ?o }} }}",
+               f"DROP SILENT GRAPH {st}")
+    return count
+
+
+def _check_disjoint_incremental(run: _Run, target_graph: str) -> None:
+    """Disjointness over the new types and those the store holds (asserted or inferred) for the same nodes."""
+    st = _iri(run.staging)
+    problems = []
+    for a, b in sorted(run.schema.disjoint):
+        rows = run.store.query(
+            f"SELECT DISTINCT ?x WHERE {{ GRAPH {st} {{ ?x a {_iri(a)} }} GRAPH ?g {{ ?x a {_iri(b)} }} "
+            f"{_asserted('?g', tuple(g for g in run.excluded if g != target_graph))} }} LIMIT 5").rows
+        problems += [f"{row['x']} is both a {a} and a {b}, which are disjoint" for row in rows]
+    if problems:
+        run.update(f"DROP SILENT GRAPH {st}")
+        raise ShapesError("OWL RL reasoning found the graph inconsistent: " + "; ".join(sorted(set(problems))))

@@ -1,0 +1,283 @@
+"""extraction in Ukrainian, Russian and English: the genre's conventions, read from short articles written
+for these tests (one per convention), each with the facts it states."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from powkg.extraction import LANGUAGES, extract_facts
+from powkg.extraction.dates import find_dates
+from powkg.extraction.matching import matcher_for
+from powkg.extraction.numbers import find_numbers, parse_number
+from powkg.extraction.russian import RUSSIAN_NUMBERS
+from powkg.extraction.ukrainian import UKRAINIAN_NUMBERS
+from powkg.model import Article, Exchange, Facts
+from powkg.reading import clean_text
+from powkg.settings import load_settings
+from powkg.vocabulary import Gazetteer, load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer(load_settings().ontology_dir)
+
+
+# --- numbers, dates and names as the three languages write them ---------------------------------------
+
+@pytest.mark.parametrize(("text", "words", "value"), [
+    ("дев'ять", UKRAINIAN_NUMBERS, 9), ("дев’ять", UKRAINIAN_NUMBERS, 9), ("троє", UKRAINIAN_NUMBERS, 3),
+    ("двоє", UKRAINIAN_NUMBERS, 2), ("шість", UKRAINIAN_NUMBERS, 6), ("сто вісім", UKRAINIAN_NUMBERS, 108),
+    ("трьох", UKRAINIAN_NUMBERS, 3), ("Сорок пять", RUSSIAN_NUMBERS, 45), ("трое", RUSSIAN_NUMBERS, 3),
+    ("двести пятнадцать", RUSSIAN_NUMBERS, 215), ("1 138", UKRAINIAN_NUMBERS, 1138),
+], ids=["devyat", "devyat-curly", "troie", "dvoie", "shist", "sto-visim", "trokh", "sorok-piat", "troe",
+        "dvesti-piatnadtsat", "space-thousands"])
+def test_number_words_of_ukrainian_and_russian(text: str, words, value: int) -> None:
+    assert parse_number(text, words) == value
+
+
+@pytest.mark.parametrize(("text", "words", "found"), [
+    ("з полону вдалося звільнити понад 2000 українців у 2022 році", UKRAINIAN_NUMBERS, [2000]),
+    ("ще один обмін: повернулися двоє бійців і троє цивільних", UKRAINIAN_NUMBERS, [2, 3]),
+    ("он провел в плену два с половиной года, вернулись сорок пять бойцов", RUSSIAN_NUMBERS, [45]),
+    ("no one has been released; 2000 Ukrainians came home in 2023", None, [2000]),
+], ids=["year-or-count-uk", "another-one-uk", "duration-ru", "no-one-en"])
+def test_what_is_a_count(text: str, words, found: list[int]) -> None:
+    kwargs = {"words": words} if words else {}
+    assert [n.value for n in find_numbers(text, **kwargs)] == found
+
+
+@pytest.mark.parametrize(("text", "published", "value", "words"), [
+    ("Сьогодні, 9 квітня, з неволі звільнено", date(2022, 4, 9), date(2022, 4, 9), "Сьогодні, 9 квітня"),
+    ("Сорок пять военных 6 мая вернулись", date(2023, 5, 6), date(2023, 5, 6), "6 мая"),
+    ("В четверг из плена освобождены", date(2022, 12, 1), date(2022, 12, 1), "четверг"),
+    ("У четвер, 3 листопада, Україна провела обмін", date(2022, 11, 3), date(2022, 11, 3), "четвер, 3 листопада"),
+    ("На Великдень Україна повернула", date(2023, 4, 16), date(2023, 4, 16), "Великдень"),
+    ("after Thursday's exchange", date(2023, 2, 16), date(2023, 2, 16), "Thursday"),
+    ("on January 3 of this year", date(2024, 12, 30), date(2024, 1, 3), "January 3"),
+], ids=["today-and-date-uk", "day-month-ru", "weekday-ru", "weekday-and-date-uk", "easter-uk", "possessive-en",
+        "of-this-year"])
+def test_dates_and_the_words_that_give_them(text: str, published: date, value: date, words: str) -> None:
+    (found,) = find_dates(text, published)
+    assert (found.value, found.text) == (value, words)
+
+
+@pytest.mark.parametrize(("language", "text", "keys"), [
+    ("uk", "захисники Маріуполя та «Азовсталі», зі Зміїного, бійці Збройних сил України та нацгвардійців",
+     ["mariupol", "azovstal", "snake_island", "armed_forces", "national_guard"]),
+    ("uk", "на Бахмутському, Соледарському та Запорізькому напрямках", ["bakhmut", "soledar", "zaporizhzhia"]),
+    ("ru", "в Мариуполе, на «Азовстали», в Еленовке, на Донецком и Луганском направлениях",
+     ["mariupol", "azovstal", "olenivka", "donetsk", "luhansk"]),
+    ("en", "guards of the Zaporizhzhia and Chornobyl nuclear power plants", ["zaporizhzhia_npp", "chornobyl_npp"]),
+    ("en", "taken prisoner in Kyiv, Chernihiv and Kherson regions", ["kyiv", "chernihiv", "kherson"]),
+    ("uk", "84 українці, серед них 2 українки", ["women"]),
+], ids=["inflected-uk", "directions-uk", "inflected-ru", "shared-head-en", "shared-head-regions-en",
+        "plural-only-uk"])
+def test_names_in_every_form(gazetteer: Gazetteer, language: str, text: str, keys: list[str]) -> None:
+    found = matcher_for(gazetteer, LANGUAGES[language]).find(text)
+    assert [m.terms[0].key for m in found] == keys
+
+
+# --- short articles, one per convention of the genre ---------------------------------------------------
+
+def lines(*paragraphs: str) -> str:
+    """An article as scraped: one paragraph a line."""
+    return "\n".join(paragraphs) + "\n"
+
+
+ARTICLES = {
+    "uk-dash-list": ("uk", "2024-10-18", lines(
+        'Україна повернула з полону 95 захисників',
+        "",
+        'Сьогодні, 18 жовтня, з російського полону вдалося визволити 95 українців, повідомив '
+        'Координаційний штаб.',
+        "",
+        'Розподіл звільнених за відомствами:',
+        'ЗСУ — 40;',
+        'ТрО — 20;',
+        'НГУ — 25 (з них троє — з «Азову»);',
+        'ДПСУ — 10.',
+        "",
+        'Більшість із них захищали Маріуполь та «Азовсталь».',
+    )),
+    "uk-all-enlisted": ("uk", "2024-05-05", lines(
+        'На Великдень з полону повернулися 60 захисників',
+        "",
+        'На Великдень Україна повернула з російської неволі 60 захисників.',
+        "",
+        'За даними Координаційного штабу, усі звільнені — рядові та сержанти. Серед них:',
+        '50 військовослужбовців Збройних сил України;',
+        '6 нацгвардійців;',
+        'по 2 представники Військово-морських сил і Державної прикордонної служби.',
+        "",
+        'Бійці потрапили в полон на Бахмутському, Запорізькому та Херсонському напрямках.',
+        "",
+        'Попередній обмін відбувся 25 квітня, тоді додому повернулися 42 українці.',
+        "",
+        'Загалом від початку повномасштабного вторгнення з полону вдалося звільнити понад 3000 '
+        'українців.',
+    )),
+    "ru-words-and-left-links": ("ru", "2024-05-06", lines(
+        'Сорок пять украинских военнослужащих, оборонявших «Азовсталь» в Мариуполе, 6 мая вернулись '
+        'домой из плена.',
+        "",
+        'В группе 42 мужчины и три женщины. Все они — бойцы Национальной гвардии. Офицеров среди '
+        'вернувшихся 10, рядовых и сержантов — 35.',
+        "",
+        'Министерство обороны России сообщило, что домой вернулись три российских пилота.',
+    )),
+    "ru-formula": ("ru", "2024-08-01", lines(
+        'В четверг из плена освобождены 50 украинских военных: стороны договорились об обмене «50 на '
+        '50».',
+        "",
+        'Среди вернувшихся — защитники Змеиного и ЧАЭС, воевавшие на Донецком, Луганском и Запорожском '
+        'направлениях.',
+        "",
+        '26 июля свободу получили еще 12 человек: девять военнослужащих и трое гражданских.',
+    )),
+    "en-formula-and-nesting": ("en", "2024-02-16", lines(
+        'Ukraine and Russia carry out a 101-for-101 swap',
+        "",
+        'Ukraine freed 100 soldiers and one civilian from Russian captivity on Thursday, according to '
+        "the President's Office. Of the soldiers, 94 had defended Mariupol, and 63 of those fought at "
+        'the Azovstal steelworks.',
+        "",
+        "Russia's Defense Ministry described the deal as a 101-for-101 swap.",
+    )),
+    "en-kyiv-and-plants": ("en", "2024-04-10", lines(
+        'KYIV - Kyiv and Moscow on Wednesday completed an exchange of prisoners of war, the two sides '
+        'said.',
+        "",
+        'A hundred Ukrainian soldiers came home, among them guards of the Zaporizhzhia and Chornobyl '
+        'nuclear power plants and defenders of Hostomel. Kyiv gave up 100 Russian soldiers in return.',
+    )),
+    "en-mediator-composition-bodies": ("en", "2024-07-06", lines(
+        'Ukraine gets back soldiers and civilians',
+        "",
+        "Ukraine received 45 servicemen and two civilians on Thursday, the President's Office said. The "
+        'five commanders will stay in Turkey under the agreement reached between Zelensky and Turkish '
+        'President Recep Tayyip Erdogan.',
+        "",
+        'The remains of three people were also handed over: two foreign citizens and one Ukrainian '
+        'woman.',
+    )),
+    "en-separately-and-same-day": ("en", "2024-04-14", lines(
+        'Thirty Ukrainians come home',
+        "",
+        'Thirty Ukrainians, 22 service members and eight civilians, came home after an exchange of '
+        'prisoners on Thursday, Vereshchuk said.',
+        "",
+        'Separately, the Defence Ministry said two pilots were back in Ukraine.',
+        "",
+        'Also on Thursday, commanders in Kherson region traded four Russian soldiers for five Ukrainian '
+        'defenders near the village of Posad-Pokrovske.',
+    )),
+    "en-planned": ("en", "2024-05-20", lines(
+        'Kyiv and Moscow agree on a new swap',
+        "",
+        'Kyiv and Moscow have agreed in principle to swap 300 prisoners next month, a mediator said on '
+        'Monday. No date has been fixed and no one has been released yet.',
+    )),
+    "en-bodies": ("en", "2024-09-18", lines(
+        'Bodies of 51 fallen defenders brought back',
+        "",
+        'The bodies of 51 Ukrainian soldiers killed in the war have been returned, the Ministry for '
+        'Reintegration reports. In the two years since this work began, Ukraine has recovered the '
+        'remains of 1,832 of its defenders.',
+    )),
+}
+
+
+def extract(name: str, gazetteer: Gazetteer) -> Facts:
+    language, published, raw = ARTICLES[name]
+    text, meta = clean_text(raw)
+    article = Article(id=name, text=text, language=language, source=name, title=meta.title,
+                      published=date.fromisoformat(published))
+    return extract_facts(article, gazetteer)
+
+
+def summary(exchange: Exchange) -> dict:
+    def name(i: int) -> str:
+        c = exchange.cohorts[i]
+        return c.unit or c.category or f"location:{c.defended or c.captured}"
+    return {
+        "date": exchange.date.value if exchange.date else None,
+        "total": exchange.returned_total.value if exchange.returned_total else None,
+        "cohorts": {name(i): c.count.value for i, c in enumerate(exchange.cohorts)},
+        "nested": sorted(f"{name(i)} in {name(c.part_of)}" for i, c in enumerate(exchange.cohorts)
+                         if c.part_of is not None),
+        "mediators": [m.value for m in exchange.mediators],
+        "locations": sorted({p.value for p in exchange.locations_defended + exchange.places_captured}),
+    }
+
+
+EXPECTED = {
+    "uk-dash-list": [{
+        "date": date(2024, 10, 18), "total": 95,
+        "cohorts": {"armed_forces": 40, "territorial_defense": 20, "national_guard": 25, "azov_regiment": 3,
+                    "border_guard": 10},
+        "nested": ["azov_regiment in national_guard"], "mediators": [], "locations": ["azovstal", "mariupol"]}],
+    "uk-all-enlisted": [{
+        "date": date(2024, 5, 5), "total": 60,
+        "cohorts": {"armed_forces": 50, "national_guard": 6, "navy": 2, "border_guard": 2,
+                    "enlisted_and_sergeants": 60, "officers": 0},
+        "nested": [], "mediators": [], "locations": ["bakhmut", "kherson", "zaporizhzhia"]}, {
+        "date": date(2024, 4, 25), "total": 42, "cohorts": {}, "nested": [], "mediators": [], "locations": []}],
+    "ru-words-and-left-links": [{
+        "date": date(2024, 5, 6), "total": 45,
+        "cohorts": {"men": 42, "women": 3, "officers": 10, "enlisted_and_sergeants": 35, "national_guard": 45},
+        "nested": [], "mediators": [], "locations": ["azovstal", "mariupol"]}],
+    "ru-formula": [{
+        "date": date(2024, 8, 1), "total": 50, "cohorts": {}, "nested": [], "mediators": [],
+        "locations": ["chornobyl_npp", "donetsk", "luhansk", "snake_island", "zaporizhzhia"]}, {
+        "date": date(2024, 7, 26), "total": 12, "cohorts": {"military": 9, "civilians": 3}, "nested": [],
+        "mediators": [], "locations": []}],
+    "en-formula-and-nesting": [{
+        "date": date(2024, 2, 15), "total": 101,
+        "cohorts": {"military": 100, "civilians": 1, "location:mariupol": 94, "location:azovstal": 63},
+        "nested": ["location:azovstal in location:mariupol"], "mediators": [], "locations": ["azovstal", "mariupol"]}],
+    "en-kyiv-and-plants": [{
+        "date": date(2024, 4, 10), "total": 100, "cohorts": {}, "nested": [], "mediators": [],
+        "locations": ["chornobyl_npp", "hostomel", "zaporizhzhia_npp"]}],
+    "en-mediator-composition-bodies": [{
+        "date": date(2024, 7, 4), "total": None, "cohorts": {"military": 45, "civilians": 2}, "nested": [],
+        "mediators": ["turkey"], "locations": []}],
+    "en-separately-and-same-day": [{
+        "date": date(2024, 4, 11), "total": 30, "cohorts": {"military": 22, "civilians": 8}, "nested": [],
+        "mediators": [], "locations": []}, {
+        "date": date(2024, 4, 11), "total": 5, "cohorts": {}, "nested": [], "mediators": [], "locations": []}],
+    "en-planned": [],
+    "en-bodies": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_facts_of_each_article(name: str, gazetteer: Gazetteer) -> None:
+    assert [summary(e) for e in extract(name, gazetteer).exchanges] == EXPECTED[name]
+
+
+def test_a_second_exchange_of_the_same_day_is_told_apart(gazetteer: Gazetteer) -> None:
+    main, local = extract("en-separately-and-same-day", gazetteer).exchanges
+    assert (main.discriminator, local.discriminator) == (None, "kherson-local")
+
+
+def test_ordinals_in_ukrainian_and_russian(gazetteer: Gazetteer) -> None:
+    texts = {"uk": "Україна та Росія провели третій обмін полоненими: додому повернулися 26 українців.",
+             "ru": "Это уже четвертый обмен пленными за две недели: домой вернулись 50 украинских военных."}
+    found = {}
+    for language, text in texts.items():
+        article = Article(id=language, text=text, language=language, source="test", published=date(2024, 1, 5))
+        (exchange,) = extract_facts(article, gazetteer).exchanges
+        found[language] = (exchange.ordinal.value if exchange.ordinal else None, exchange.ordinal_scope)
+    assert found == {"uk": (3, "обмін полоненими"), "ru": (4, "обмен пленными за две недели")}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("uk-all-enlisted", [(3000, "more than", "returned", "full_scale_invasion")]),
+    ("en-bodies", [(1832, None, "bodies_repatriated", None)]),
+])
+def test_running_totals_with_their_measure_and_starting_point(name: str, expected: list, gazetteer: Gazetteer
+                                                             ) -> None:
+    totals = extract(name, gazetteer).running_totals
+    assert [(t.count.value, t.count.qualifier, t.measure, t.since) for t in totals] == expected
