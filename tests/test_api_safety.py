@@ -134,14 +134,14 @@ def test_the_listener_does_record_connections(listener):
 
 
 # -- time limit -----------------------------------------------------------------------------------
-# 200 triples: a three-way cross join is 8 million solutions, a few seconds of engine time here.
+# 300 triples: a three-way cross join is 27 million solutions, several seconds of engine time here.
 SLOW_AGGREGATE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SLOW_STREAM = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="module")
 def slow() -> Iterator[str]:
-    store = generated_store(200)
+    store = generated_store(300)
     settings = test_settings(POWKG_QUERY_TIMEOUT="1", POWKG_RESULT_LIMIT="100000000")
     with running(create_app(settings, store)) as url:
         yield url
@@ -154,7 +154,7 @@ def _timed(url: str, params: dict[str, str]) -> tuple[httpx.Response, float]:
     return response, time.monotonic()
 
 
-def _wait_until_idle(url: str, limit: float = 60) -> None:
+def _wait_until_idle(url: str, limit: float = 120) -> None:
     deadline = time.monotonic() + limit
     while httpx.get(url + "/health").json()["engine"]["running"] and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -172,15 +172,18 @@ def test_a_query_past_the_time_limit_gets_a_clear_error_and_the_server_stays_res
             health = httpx.get(slow + "/health", timeout=5)
             answer = httpx.get(slow + "/sparql", params={"query": f"ASK {{ <{EX}s1> ?p ?o }}"}, timeout=5)
             assert health.status_code == 200 and answer.json()["boolean"] is True
-            assert time.monotonic() - begin < 1.0
+            # a blocked event loop would hold these for the engine's whole run, several seconds
+            assert time.monotonic() - begin < 2.0
             answered_while_busy += health.json()["engine"]["running"] >= 1
         response, answered_at = long_one.result()
+        still_running = httpx.get(slow + "/health").json()["engine"]["running"]
     elapsed = answered_at - started
     assert answered_while_busy >= 2
+    assert still_running >= 1, "the client was answered at the deadline, before the engine was done"
     assert response.status_code == 503
     assert response.json()["detail"] == ("the query did not finish within 1 s (the query_timeout setting, "
                                          "POWKG_QUERY_TIMEOUT); narrow it, or add a LIMIT")
-    assert 0.9 < elapsed < 3
+    assert 0.9 < elapsed < 4
     _wait_until_idle(slow)
 
 
@@ -188,9 +191,9 @@ def test_a_streaming_query_is_stopped_at_the_time_limit(slow):
     started = time.monotonic()
     response = httpx.get(slow + "/sparql", params={"query": SLOW_STREAM}, timeout=60)
     assert response.status_code == 503
-    assert time.monotonic() - started < 3
-    # The worker gave up at the deadline instead of reading 1.6 billion rows.
-    deadline = time.monotonic() + 3
+    assert time.monotonic() - started < 4
+    # The worker gave up at the deadline instead of reading 8 billion rows.
+    deadline = time.monotonic() + 5
     while httpx.get(slow + "/health").json()["engine"]["running"]:
         assert time.monotonic() < deadline, "the worker kept reading past the deadline"
         time.sleep(0.05)

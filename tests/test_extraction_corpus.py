@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from paths import REPO, SAMPLE
 
+from paths import REPO, SAMPLE
 from powkg.evaluation import FIELDS, evaluate, format_table
 from powkg.facts import FactsReader
 from powkg.pipeline import ingest

@@ -72,8 +72,9 @@ def test_dates_and_the_words_that_give_them(text: str, published: date, value: d
     ("en", "guards of the Zaporizhzhia and Chornobyl nuclear power plants", ["zaporizhzhia_npp", "chornobyl_npp"]),
     ("en", "taken prisoner in Kyiv, Chernihiv and Kherson regions", ["kyiv", "chernihiv", "kherson"]),
     ("uk", "84 українці, серед них 2 українки", ["women"]),
+    ("ru", "с подконтрольной киевскому режиму территории вернулись защитники Змеиного", ["snake_island"]),
 ], ids=["inflected-uk", "directions-uk", "inflected-ru", "shared-head-en", "shared-head-regions-en",
-        "plural-only-uk"])
+        "plural-only-uk", "adjective-of-another-noun-ru"])
 def test_names_in_every_form(gazetteer: Gazetteer, language: str, text: str, keys: list[str]) -> None:
     found = matcher_for(gazetteer, LANGUAGES[language]).find(text)
     assert [m.terms[0].key for m in found] == keys
@@ -281,3 +282,46 @@ def test_running_totals_with_their_measure_and_starting_point(name: str, expecte
                                                              ) -> None:
     totals = extract(name, gazetteer).running_totals
     assert [(t.count.value, t.count.qualifier, t.measure, t.since) for t in totals] == expected
+
+
+# --- one sentence each: what it says of the exchange, or of the running total ---------------------------
+
+SENTENCES = [
+    ("en", "A total of 103 Ukrainian defenders were freed on Saturday in a swap mediated by the UAE.",
+     (date(2024, 9, 14), 103, {}, ["united_arab_emirates"]), []),
+    ("en", "The Coordination Headquarters said 95 Ukrainians came home: 90 service members and five civilians.",
+     (None, 95, {"military": 90, "civilians": 5}, []), []),
+    ("en", "Ukraine and Russia swapped 150 prisoners each on Friday.", (date(2024, 9, 13), 150, {}, []), []),
+    ("en", "Ukraine brought home 115 soldiers on Saturday, including 3 women, the president said.",
+     (date(2024, 9, 14), 115, {"women": 3}, []), []),
+    ("en", "Some 8,000 Ukrainians are still held in Russian captivity, Lubinets said.", None,
+     [(8000, "about", "held_in_captivity")]),
+    ("en", "Kyiv says Moscow is delaying the next exchange, although 1,000 prisoners were agreed on.", None, []),
+    ("uk", "Україна повернула з полону 95 українців: 90 військових і 5 цивільних.",
+     (None, 95, {"military": 90, "civilians": 5}, []), []),
+    ("uk", "У п'ятницю Україна та Росія обмінялися полоненими у форматі 95 на 95.", (date(2024, 9, 13), 95, {}, []),
+     []),
+    ("uk", "Обмін відбувся за посередництва ОАЕ, з полону повернулися 150 військових, серед них 3 жінки.",
+     (None, 150, {"women": 3}, ["united_arab_emirates"]), []),
+    ("uk", "Всього в російському полоні досі перебувають понад 8 тисяч українців.", None,
+     [(8000, "more than", "held_in_captivity")]),
+    ("uk", "Це 58-й обмін від початку повномасштабного вторгнення: додому повертаються 207 захисників.",
+     (None, 207, {}, []), []),
+    ("ru", "Сегодня домой вернулись 103 защитника, сообщил Зеленский.", (date(2024, 9, 14), 103, {}, []), []),
+    ("ru", "По данным штаба, в российском плену остаются более восьми тысяч украинцев.", None,
+     [(8000, "more than", "held_in_captivity")]),
+    ("ru", "В обмен Украине переданы 90 военнопленных ВСУ.", (None, 90, {"armed_forces": 90}, []), []),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "exchange", "totals"), SENTENCES,
+                         ids=[f"{s[0]}-{i}" for i, s in enumerate(SENTENCES)])
+def test_one_sentence(language: str, text: str, exchange: tuple | None, totals: list, gazetteer: Gazetteer
+                      ) -> None:
+    article = Article(id="s", text=text, language=language, source="test", published=date(2024, 9, 14))
+    facts = extract_facts(article, gazetteer)
+    found = [(e.date.value if e.date else None, e.returned_total.value if e.returned_total else None,
+              {c.unit or c.category: c.count.value for c in e.cohorts}, [m.value for m in e.mediators])
+             for e in facts.exchanges]
+    assert found == ([exchange] if exchange else [])
+    assert [(t.count.value, t.count.qualifier, t.measure) for t in facts.running_totals] == totals

@@ -85,9 +85,10 @@ def test_wire_line_followed_by_text_keeps_the_text() -> None:
 @pytest.mark.parametrize("line", [
     "УКР | РУС | ENG", "Read in: UA | EN", "Головна › Новини › Війна", "Читайте також: щось інше",
     "Related: another story", "Поділитися", "Share this article", "Advertisement", "1 min read",
-    "Фото: Офіс президента",
+    "Фото: Офіс президента", "Follow us on Telegram", "Photo by Test Agency", "Ілюстративне фото",
+    "Джерело: Тестове агентство",
 ], ids=["switcher-uk", "read-in", "breadcrumb-uk", "read-also-uk", "related", "share-uk", "share-article",
-        "advertisement", "min-read", "photo-uk"])
+        "advertisement", "min-read", "photo-uk", "follow-us", "photo-by", "illustrative-uk", "source-uk"])
 def test_furniture_lines_are_dropped(line: str) -> None:
     text, _ = clean_text(f"A headline about a swap\n\n{line}\n\nTen soldiers came home today.")
     assert text == "A headline about a swap\n\nTen soldiers came home today."

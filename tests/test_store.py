@@ -106,3 +106,14 @@ def test_disk_store_persists(tmp_path):
 def test_unknown_descriptor_names_the_choices():
     with pytest.raises(ConfigError, match="oxigraph:PATH or memory:"):
         open_store("postgres://nowhere")
+
+
+def test_a_triple_stated_in_two_graphs_is_answered_once(store):
+    """The default graph is a merge (SPARQL 1.1 §13.1), not a bag of the graphs' triples."""
+    store.replace_graph(G1, triples(1, 2))
+    store.replace_graph(G2, triples(2, 3))
+    assert totals(store) == [1, 2, 3]
+    store.drop_graph(G1)
+    assert totals(store) == [2, 3]
+    store.replace_graph(G2, triples(3))
+    assert totals(store) == [3]

@@ -68,7 +68,11 @@ _NOISE = re.compile(
     r"|(?:subscribe|підпишіться|підписуйтесь|подписывайтесь|подпишитесь)\b.*"
     r"|.*\b(?:newsletter|розсилк\w*|рассылк\w*)\b.*"
     r"|.*\bctrl\s*\+\s*enter\b.*"
-    r"|(?:print|друк|печать|back\s+to\s+top|наверх)",
+    r"|(?:print|друк|печать|back\s+to\s+top|наверх)"
+    r"|(?:follow|join)\s+(?:us|our)\b.{0,80}|(?:слідкуйте|стежте|следите)\s+за\b.{0,80}"
+    r"|(?:photo|image)\s+(?:by|credit)\b.{0,80}|(?:ілюстративне\s+фото|фото\s+ілюстративне|иллюстративное\s+фото|"
+    r"фото\s+иллюстративное|illustrative\s+(?:photo|image))\.?"
+    r"|(?:source|джерело|источник)\s*:.{0,80}",
     re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s+(?:[|›»>/])\s+|\s*[›»]\s*")
 _SENTENCE_END = re.compile(r"[.!?…\"»”]$")

@@ -49,7 +49,9 @@ def _reports_exchange(facts: SentenceFacts, lang: Language) -> bool:
     if facts.not_completed or facts.cumulative and not facts.event_dates:
         return False
     people = [c for c in facts.counts if c.kind not in ("russian", "dead") and c.key not in NOT_PRISONERS]
-    if facts.completed_return and (people or facts.exchange_noun):
+    # '115 Russian servicemen were returned on 24 August': the other side of the swap dates it too
+    russians = facts.event_dates and any(c.kind == "russian" for c in facts.counts)
+    if facts.completed_return and (people or facts.exchange_noun or russians):
         return True
     completed = lang.completed_exchange.search(facts.sentence.text) or lang.took_place.search(facts.sentence.text)
     return bool(completed and (facts.exchange_noun or facts.event_dates or people)) or bool(facts.formula)

@@ -307,8 +307,8 @@ def _check_total(state: _State) -> None:
     civilians = sum(c.count.value for c in state.cohorts if c.part_of is None and c.category == "civilians")
     count = state.total_count
     if count is not None and (count.kind == "military" and civilians or count.kind == "people" and top > count.value):
-        if state.total_count.kind == "military":
-            state.military.insert(0, (state.total_count, state.total_facts or state.draft.opened_by))
+        if count.kind == "military":
+            state.military.insert(0, (count, state.total_facts or state.draft.opened_by))
         state.total, state.total_count = None, None
 
 
@@ -349,7 +349,8 @@ def _ordinal(found: list[tuple[Stated[int], str]], lang: Language) -> tuple[Stat
     """The exchange's number: in the series since the full-scale invasion when the article gives
     several ('the eighth exchange the UAE mediated ... the 57th since the start of the war')."""
     main = [(stated, scope) for stated, scope in found if lang.since_key(scope) == "full_scale_invasion"]
-    return (main or found or [None])[0]
+    candidates = main or found
+    return candidates[0] if candidates else None
 
 
 def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[str]]]) -> None:
@@ -365,7 +366,8 @@ def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[st
         if place is None or "DetentionPlace" in place.classes:
             continue
         before = text[max(s.start, mention.start - 60):mention.start]
-        if lang.not_battle_place.search(before) or _actor(text, s.start, mention, lang):
+        if lang.not_battle_place.search(before) or lang.not_battle_after.match(text, mention.end) or \
+                _actor(text, s.start, mention, lang):
             continue
         if lang.capture_verb.search(before[-45:]):
             out["captured"].append(Stated(place.key, evidence))

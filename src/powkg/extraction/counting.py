@@ -213,56 +213,69 @@ def _trim_end(text: str, end: int) -> int:
 
 def classify(view: SentenceView, number: Number, lang: Language) -> Count:
     """What one count of a sentence counts (nesting is settled by ``read_counts``)."""
-    text = view.text
     count = Count(number=number, kind="other", span=(number.start, number.end))
-    qualifier = lang.qualifier_before.search(text, max(view.start, number.start - 25), number.start)
+    qualifier = lang.qualifier_before.search(view.text, max(view.start, number.start - 25), number.start)
     if qualifier:
         count.qualifier = lang.qualifier_names.get(re.sub(r"\s+", " ", qualifier.group("q").lower()))
         count.span = (qualifier.start("q"), number.end)
     limit = _next_number_start(view, number)
-    after = number.end
-    partitive = lang.partitive.match(text, after, limit)
-    np_start = after
+    partitive = lang.partitive.match(view.text, number.end, limit)
+    np_start = number.end
     if partitive:
         count.ref = _partitive_ref(view, partitive.group("ref"), partitive.start("ref"), partitive.end("ref"), lang)
         np_start = partitive.end()
     # '... for 11 and the Navy for four': a name after 'and' belongs to the next count
-    np_end = np_start if lang.coordination.match(text, np_start) else _np_end(view, np_start, lang, limit)
-    phrase = text[after:np_end]
-    if lang.russian.search(text, after, _phrase_end(text, after, limit)) or \
+    np_end = np_start if lang.coordination.match(view.text, np_start) else _np_end(view, np_start, lang, limit)
+    if not _other_side(count, view, np_end, limit, lang) and not _named(count, view, np_start, np_end, lang):
+        _unnamed(count, view, np_end, partitive is not None, lang)
+    return count
+
+
+def _other_side(count: Count, view: SentenceView, np_end: int, limit: int, lang: Language) -> bool:
+    """Russians ('four captured Russian soldiers') and the dead ('four bodies') are no returnees."""
+    text, number = view.text, count.number
+    if lang.russian.search(text, number.end, _phrase_end(text, number.end, limit)) or \
             lang.to_russia.match(text, np_end, view.end):
         count.kind = "russian"
-        return count
-    if lang.dead.search(text, max(view.start, number.start - 15), number.start) or \
-            _dead_after(text, after, np_end, lang):
+    elif lang.dead.search(text, max(view.start, number.start - 15), number.start) or \
+            _dead_after(text, number.end, np_end, lang):
         count.kind = "dead"
-        return count
+    return count.kind != "other"
+
+
+def _named(count: Count, view: SentenceView, np_start: int, np_end: int, lang: Language) -> bool:
+    """A name of the gazetteer says what the count is: in its noun phrase, or linked to it."""
+    text, number = view.text, count.number
     mention = _mention_in(view, np_start, np_end, ("unit", "category", "place"))
-    specific = mention is not None and not _generic(mention)
     if lang.distributive.search(text, max(view.start, number.start - 8), number.start) and mention is not None:
         count.also = _coordinated_units(view, mention, np_end, lang)
-    link = None if specific else _left_link(view, number, lang) or _right_link(view, number, lang)
+    link = None if mention is not None and not _generic(mention) else \
+        _left_link(view, number, lang) or _right_link(view, number, lang)
     if link is not None:
         _apply_mention(count, link, text, link.end, view)
         count.span = (min(link.start, count.span[0]), max(count.span[1], link.end))
         if count.kind == "place":
             count.role = "defended"
-        return count
-    if mention is not None and mention.term_of("unit") and not count.also and \
-            _coordinated_units(view, mention, np_end, lang):
+        return True
+    if mention is None:
+        return False
+    count.span = (count.span[0], max(count.span[1], _trim_end(text, np_end)))
+    if mention.term_of("unit") and not count.also and _coordinated_units(view, mention, np_end, lang):
         count.kind = "military"   # '147 бойців ЗСУ, Нацгвардії та ДПСУ': service members of several units
-        count.span = (count.span[0], max(count.span[1], _trim_end(text, np_end)))
-        return count
-    if mention is not None:
-        _apply_mention(count, mention, text, np_end, view)
-        count.span = (count.span[0], max(count.span[1], _trim_end(text, np_end)))
-        if count.kind == "place":
-            count.role = "captured" if lang.capture_verb.search(text, after, mention.start) else "defended"
-        if count.kind != "category" or count.key not in GENERIC_CATEGORIES:
-            return count
+        return True
+    _apply_mention(count, mention, text, np_end, view)
+    if count.kind == "place":
+        count.role = "captured" if lang.capture_verb.search(text, number.end, mention.start) else "defended"
+    if count.kind == "category" and count.key in GENERIC_CATEGORIES:
         count.kind, count.key = "military", None
         _predicate(view, count, np_end, lang)
-        return count
+    return True
+
+
+def _unnamed(count: Count, view: SentenceView, np_end: int, partitive: bool, lang: Language) -> None:
+    """No name: the head noun ('Ukrainians', 'soldiers'), then what the clause says of the count."""
+    text, after = view.text, count.number.end
+    phrase = text[after:np_end]
     if lang.whole_total.match(text, np_end) or lang.whole_total.match(text, after):
         count.whole = True
     if lang.military_head.match(phrase.strip()) or _military_after_one_word(lang).match(phrase):
@@ -273,7 +286,6 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
     _predicate(view, count, np_end, lang)
     if lang.free_word_order and count.kind in ("other", "people"):
         _predicate_before(view, count, lang)
-    return count
 
 
 _CLAUSE_START = re.compile(r".*[,;:—–(]\s*", re.DOTALL)

@@ -195,8 +195,8 @@ def _resolve_cached(groups: tuple[tuple[str, str | None], ...], published: date 
             return None, None, True
         easter = orthodox_easter(published.year)
         return (easter if easter <= published else orthodox_easter(published.year - 1)), None, True
-    month = MONTH_BY_NAME[(g["m1"] or g["m2"]).lower()]
-    day = int(g["d1"] or g["d2"])
+    month = MONTH_BY_NAME[str(g["m1"] or g["m2"]).lower()]
+    day = int(str(g["d1"] or g["d2"]))
     if _make_date(2000, month, day) is None:  # 2000 is a leap year: every real (month, day) exists
         return None, None, False
     if g["y"]:

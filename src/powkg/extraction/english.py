@@ -38,7 +38,7 @@ ENGLISH = Language(
         r"\b(?:(?:were|was|been|are|is|being|be|got|get)\s+(?:\w+\s+)?(?:freed|released|returned|rescued|"
         r"liberated|repatriated|exchanged|swapped|traded|brought\s+(?:back|home)|set\s+free)"
         r"|freed|frees|released|releases|returned|returns|return\s+home|rescued|repatriated|liberated|"
-        r"brought\s+(?:\w+\s+){0,6}?(?:back|home)|brings\s+(?:\w+\s+){0,6}?(?:back|home)|"
+        r"(?:brought|brings|bringing|bring)\s+(?:\w+\s+){0,6}?(?:back|home)|"
         r"came\s+(?:back|home)|come\s+home|coming\s+home|(?:are|is|were)\s+(?:now\s+)?(?:back|home|free)|"
         r"back\s+home|on\s+their\s+way\s+(?:home|back)|got\s+back|gets\s+back|secured\s+the\s+(?:return|release)|"
         r"traded|swapped|handed\s+over\s+to\s+(?:ukraine|kyiv|the\s+ukrainian\s+side)|went\s+the\s+other\s+way|received|managed\s+to\s+(?:return|bring|free|"
@@ -184,6 +184,8 @@ ENGLISH = Language(
     officers_then=re.compile(r"\s+(?:are\s+)?officers?\s*(?:,|and)\s*(?:are\s+)?", re.IGNORECASE),
     head_breakdown=re.compile(r"[^,:;]{0,40}?[,:–—]\s*(?:namely\s+)?", re.IGNORECASE),
     coordination=re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)\s*", re.IGNORECASE),
+    not_battle_after=re.compile(r"\s*(?:people['’]s\s+republic|(?:regional\s+|oblast\s+|city\s+)(?:military\s+)?"
+                                r"(?:administration|council|court|prosecutor)|court\b)", re.IGNORECASE),
     place_as_actor=re.compile(
         r"\s+(?:and\s+Moscow|has|have|had|would|will|says?|said|gave|gives?|announced|released|handed|completed|"
         r"agreed|received|freed|frees|wants?|insist\w*|hopes?|denied|accused|claim\w*|reported|confirmed|sent|"

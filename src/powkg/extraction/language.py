@@ -85,6 +85,7 @@ class Language:
     location_verb: re.Pattern[str]          # 'defended', 'fought at', 'were at'
     capture_verb: re.Pattern[str]           # 'captured in', 'taken prisoner'
     not_battle_place: re.Pattern[str]       # (end) 'occupied Donetsk region', 'authorities in Sumy region'
+    not_battle_after: re.Pattern[str]       # (start) after a place: "Donetsk People's Republic", 'city council'
     place_as_actor: re.Pattern[str]         # (start) after a place: 'Kyiv said', 'Kyiv and Moscow'
     actor_before_place: re.Pattern[str]     # (end) before a place: 'Moscow and Kyiv'
     all_are: re.Pattern[str]                # 'All the liberated individuals are from the enlisted ...'

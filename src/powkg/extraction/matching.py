@@ -23,7 +23,7 @@ from threading import Lock
 
 from ..vocabulary import Gazetteer, Term
 from .language import NEVER, Language
-from .morphology import is_cyrillic, normalise, paradigm
+from .morphology import is_cyrillic, normalise, paradigm, part_of_speech
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +161,22 @@ class Matcher:
             mention = Mention(spans[index][0], spans[j][1], text[spans[index][0]:spans[j][1]], terms)
             found.append((index, j, mention, keys))
             index = j + 1
-        return self._ellipses(text, spans, found)
+        mentions = self._ellipses(text, spans, found)
+        if self.morphology is not None:
+            mentions = [m for m in mentions if not self._adjective_of_another_noun(text, m)]
+        return mentions
+
+    def _adjective_of_another_noun(self, text: str, mention: Mention) -> bool:
+        """'киевскому режиму', 'Донецький аеропорт': a one-word place name that is an adjective,
+        followed by a noun it is no name with, names no place of fighting ('зі Зміїного' does)."""
+        if mention.term_of("place") is None or " " in mention.text or not is_cyrillic(mention.text):
+            return False
+        following = _TOKEN.search(text, mention.end, mention.end + 40)
+        if following is None or text[mention.end:following.start()].strip(" «»\"“”"):
+            return False
+        morphology = self.morphology or ""
+        return part_of_speech(mention.text, morphology) == "ADJF" and \
+            part_of_speech(following.group(0), morphology) == "NOUN"
 
     def _ellipses(self, text: str, spans: list[tuple[int, int, tuple[str, ...]]],
                   found: list[tuple[int, int, Mention, tuple[str, ...]]]) -> list[Mention]:

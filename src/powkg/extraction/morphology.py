@@ -76,3 +76,9 @@ def paradigm(word: str, lang: str, pos: str | None = None, *, same_number: bool 
         forms.update(normalise(form.word) for form in parse.lexeme
                      if not same_number or ("plur" in form.tag) == plural)
     return frozenset(forms)
+
+
+@lru_cache(maxsize=16384)
+def part_of_speech(word: str, lang: str) -> str | None:
+    """The part of speech of the most probable parse ('NOUN', 'ADJF', ...)."""
+    return analyzer(lang).parse(normalise(word))[0].tag.POS

@@ -47,6 +47,9 @@ NUMBER = re.compile(rf"(?<![\w.,:/-])(?:(?P<digits>{_DIGITS})|(?P<words>\b(?:{_W
 _NUMBER_LOWER = re.compile(NUMBER.pattern)
 DIGITS = re.compile(rf"(?<![\w.,:/-])(?P<digits>{_DIGITS})(?![\w:/])")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+# Digits before a word for thousands: '8 тисяч', '3,5 тысячи', '8 thousand'.
+_SCALED = re.compile(r"(?<![\w.,])(?P<int>\d{1,3})(?:[.,](?P<dec>\d{1,2}))?\s+(?:thousand|тис(?:\.|яч\w*)|"
+                     r"тыс(?:\.|яч\w*))(?!\w)", re.IGNORECASE)
 # A digit run that is part of a date, a time or a decimal, or an ordinal: never a number of anything.
 _NOT_A_NUMBER_AFTER = re.compile(r"(?:[.:,]\d|st\b|nd\b|rd\b|th\b|-?(?:й|го|ий|ій|му|я|е|ї)\b|%)", re.IGNORECASE)
 
@@ -198,6 +201,12 @@ def _word_runs(text: str, start: int, stop: int, words: NumberWords) -> Iterator
     yield from flush()
 
 
+def _scaled(match: re.Match[str]) -> Number:
+    decimals = match.group("dec") or ""
+    value = int(match.group("int")) * 1000 + (int(decimals) * 1000 // 10 ** len(decimals) if decimals else 0)
+    return Number(value, match.start(), match.end(), match.group(0), True)
+
+
 def find_numbers(text: str, start: int = 0, end: int | None = None, *,
                  measures: bool = False, words: NumberWords = ENGLISH_NUMBERS) -> Iterator[Number]:
     """Counts in ``text[start:end]`` with offsets into ``text``, in text order.
@@ -223,12 +232,15 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
                 continue
             found.append(Number(value, begin, finish, raw, False))
         else:
-            value = parse_words(raw)
-            if value is not None:
-                found.append(Number(value, begin, finish, raw, True))
+            worded = parse_words(raw)
+            if worded is not None:
+                found.append(Number(worded, begin, finish, raw, True))
     if words.morphology:
         found.extend(_word_runs(text, start, stop, words))
-        found.sort(key=lambda n: n.start)
+    scaled = [_scaled(m) for m in _SCALED.finditer(text, start, stop)]
+    if scaled:
+        found = [n for n in found if not any(s.start <= n.start < s.end for s in scaled)] + scaled
+    found.sort(key=lambda n: n.start)
     for number in found:
         if not measures and words.measure_after.match(text, number.end):
             continue

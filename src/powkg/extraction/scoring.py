@@ -83,9 +83,9 @@ def predicted_items(exchange: Exchange) -> dict[str, set[Any]]:
     items["date"] = {day} if day else set()
     items["returned_total"] = {exchange.returned_total.value} if exchange.returned_total else set()
     items["units"] = {(n, c.count.value) for n, c in zip(names, exchange.cohorts, strict=True)
-                      if n and not n.startswith("location:")}
-    items["nested"] = {f"{names[i]} in {names[c.part_of]}" for i, c in enumerate(exchange.cohorts)
-                       if c.part_of is not None and names[i] and not names[i].startswith("location:")
+                      if n is not None and not n.startswith("location:")}
+    items["nested"] = {f"{name} in {names[c.part_of]}" for name, c in zip(names, exchange.cohorts, strict=True)
+                       if c.part_of is not None and name is not None and not name.startswith("location:")
                        and names[c.part_of]}
     items["ranks"] = {(c.category, c.count.value) for c in exchange.cohorts
                       if c.category in ("officers", "enlisted_and_sergeants")}

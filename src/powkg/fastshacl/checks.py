@@ -86,10 +86,13 @@ def _g(plan: Plan) -> str:
 @dataclass(eq=False)
 class MinCount(Check):
     count: int = 1
+    bounds: tuple[int | None, int | None] | None = None   # (min, max) when the shape has both
 
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
         if self.count == 0:
             return []
+        if self.bounds is not None:
+            return [self._result(row, plan) for row, n in _counts(self, select, plan) if n < self.count]
         fresh = Fresh()
         values = plan.values(self.path, "?this", "?v", fresh)
         if self.count == 1:
@@ -103,13 +106,32 @@ class MinCount(Check):
 @dataclass(eq=False)
 class MaxCount(Check):
     count: int = 0
+    bounds: tuple[int | None, int | None] | None = None
 
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
+        if self.bounds is not None:
+            return [self._result(row, plan) for row, n in _counts(self, select, plan) if n > self.count]
         fresh = Fresh()
         values = plan.values(self.path, "?this", "?v", fresh)
         query = (f"SELECT {_g(plan)} ?this WHERE {{ {self._head(plan, fresh)} {values} }} "
                  f"GROUP BY {_g(plan)} ?this HAVING (COUNT(DISTINCT ?v) > {self.count})")
         return [self._result(row, plan) for row in select(query)]
+
+
+def _counts(check: MinCount | MaxCount, select: Select, plan: Plan) -> list[tuple[dict[str, Node], int]]:
+    """Focus nodes whose number of value nodes is out of the shape's (min, max) bounds: one query for
+    sh:minCount and sh:maxCount of one shape, shared through the plan's memo."""
+    key = ("counts", id(check.shape), id(check.focus))
+    if key not in plan.memo:
+        low, high = check.bounds  # type: ignore[misc]
+        fresh = Fresh()
+        values = plan.values(check.path, "?this", "?v", fresh)
+        having = " || ".join(part for part in (f"?c < {low}" if low else "", f"?c > {high}" if high is not None else "")
+                             if part)
+        query = (f"SELECT {_g(plan)} ?this (COUNT(DISTINCT ?v) AS ?c) WHERE {{ {check._head(plan, fresh)} "
+                 f"OPTIONAL {{ {values} }} }} GROUP BY {_g(plan)} ?this HAVING ({having.replace('?c', 'COUNT(DISTINCT ?v)')})")
+        plan.memo[key] = [(row, int(row["c"].toPython())) for row in select(query)]  # type: ignore[union-attr]
+    return plan.memo[key]
 
 
 # -- sh:class (§4.1.1) --------------------------------------------------------------------------------------
@@ -231,15 +253,16 @@ def _feature_binds(features: Features) -> str:
 
 
 def value_groups(select: Select, check: Check, plan: Plan, features: Features) -> list[dict[str, Node]]:
-    """One row per group of value nodes that the verdict cannot tell apart, with a sample value."""
-    fresh = Fresh()
-    if check.path is None:
-        pattern = plan.focus(check.focus, "?v", fresh)
-    else:   # every value the path reaches, in any graph: a superset is harmless
-        pattern = plan.scope.path("?s", check.path, "?v", fresh)
-    query = (f"SELECT ?k ?d ?l ?n ?t (SAMPLE(?v) AS ?sample) WHERE {{ {pattern} {_feature_binds(features)} }} "
-             "GROUP BY ?k ?d ?l ?n ?t")
-    return select(query)
+    """One row per group of the check's value nodes that the verdict cannot tell apart, with a sample
+    value (shared through the plan's memo by the checks of one shape)."""
+    key = ("groups", id(check.shape), id(check.focus), features)
+    if key not in plan.memo:
+        fresh = Fresh()
+        query = (f"SELECT ?k ?d ?l ?n ?t (SAMPLE(?v) AS ?sample) WHERE {{ {check._head(plan, fresh)} "
+                 f"{plan.values(check.path, '?this', '?v', fresh)} {_feature_binds(features)} }} "
+                 "GROUP BY ?k ?d ?l ?n ?t")
+        plan.memo[key] = select(query)
+    return plan.memo[key]
 
 
 def _group_filter(row: dict[str, Node]) -> str:
@@ -492,17 +515,26 @@ class Sparql(Check):
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
         assert self.parsed is not None
         fresh = Fresh()
-        renderer = Renderer(plan.scope, fresh, dedupe_bgps=plan.dedupe and self.parsed.aggregated)
+        renderer = Renderer(plan.scope, fresh, dedupe_bgps=plan.dedupe and self.parsed.aggregated,
+                            stars=plan.restrict is None and plan.restrict_value is None)
         extra = [plan.graph] if plan.graph else []
 
-        def focus(f: Fresh) -> str:
-            return f"{plan.prefix} {plan.focus(self.focus, '?this', f)}"
-
+        head = ""
         tail = ""
         if plan.restrict_value is not None:
             if self.parsed.aggregated or Variable("value") not in self.parsed.projected:
                 return []
-            tail = f"VALUES ?value {{ {' '.join(plan.restrict_value)} }}"
+            restriction = f"VALUES ?value {{ {' '.join(plan.restrict_value)} }}"
+            # First, so that the engine starts from the few values; after everything when the query
+            # binds ?value itself (a BIND to a variable already in scope is an error).
+            if self.parsed.binds_value:
+                tail = restriction
+            else:
+                head = restriction
+
+        def focus(f: Fresh) -> str:
+            return f"{head} {plan.prefix} {plan.focus(self.focus, '?this', f)}"
+
         query = renderer.select(self.parsed, focus, extra, tail=tail)
         results = []
         seen: set[tuple] = set()

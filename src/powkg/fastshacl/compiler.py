@@ -168,7 +168,25 @@ def _compile(sg: ShapesGraph, shape, focus: Focus, stack: tuple[Node, ...]) -> l
         except ConstraintLoadWarning:   # pyshacl skips these too (e.g. qualified counts on a node shape)
             continue
         found.extend(_check(sg, shape, cls, component, focus, path, path_node))
+    _share(found, shape, focus)
     return found
+
+
+def _share(found: list[c.Check], shape, focus: Focus) -> None:  # noqa: ANN001
+    """Let the checks of one shape share their queries: one count for sh:minCount and sh:maxCount, one
+    grouping of value nodes (by everything any of its pure verdicts reads) for all of them."""
+    own = [ch for ch in found if ch.shape is shape and ch.focus is focus]
+    lows = [ch for ch in own if isinstance(ch, c.MinCount)]
+    highs = [ch for ch in own if isinstance(ch, c.MaxCount)]
+    if len(lows) == 1 and len(highs) == 1:
+        bounds = (lows[0].count, highs[0].count)
+        lows[0].bounds = highs[0].bounds = bounds
+    pure = [ch for ch in own if isinstance(ch, c.ValueCheck)]
+    if len(pure) > 1:
+        union = c.Features(any(ch.features.length for ch in pure), any(ch.features.term for ch in pure),
+                           any(ch.features.typed_term for ch in pure))
+        for ch in pure:
+            ch.features = union
 
 
 def _base(shape, component, focus: Focus, path, path_node, *, need_message: bool = True) -> dict:  # noqa: ANN001

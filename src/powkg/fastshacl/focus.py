@@ -9,7 +9,7 @@ semantics (§2.1.3.1: ``rdf:type/rdfs:subClassOf*``), with the subclasses read f
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import RDF, URIRef
 from rdflib.paths import Path
@@ -90,6 +90,7 @@ class Plan:
     restrict_value: tuple[str, ...] | None = None
     target_nodes: bool = True           # False for the article branch: target nodes are everyone's
     dedupe: bool = False                # set semantics for SHACL-SPARQL aggregates over a union
+    memo: dict = field(default_factory=dict)   # query results shared by the checks of one run
 
     @property
     def keys(self) -> str:

@@ -53,6 +53,7 @@ class ParsedSelect:
     distinct: bool
     this_projected: bool
     aggregated: bool
+    binds_value: bool = False        # the query assigns ?value itself (BIND ... AS ?value)
 
 
 def parse_constraint(shape, sparql_node, select_text: str, messages) -> ParsedSelect:  # noqa: ANN001
@@ -81,12 +82,23 @@ def parse_constraint(shape, sparql_node, select_text: str, messages) -> ParsedSe
     while where.name == "OrderBy":
         where = where.p
     parsed = ParsedSelect(text=text, where=where, projected=projected, distinct=distinct,
-                          this_projected=THIS in projected, aggregated=_has_aggregation(where))
+                          this_projected=THIS in projected, aggregated=_has_aggregation(where),
+                          binds_value=_binds(where, Variable("value")))
     _check(parsed, sparql_node)
     return parsed
 
 
 # -- the checks that make the rewrite exact -----------------------------------------------------------
+
+def _binds(node: object, var: Variable) -> bool:
+    if isinstance(node, CompValue):
+        if node.name == "Extend" and node.var == var:
+            return True
+        return any(_binds(v, var) for k, v in node.items() if k != "_vars")
+    if isinstance(node, list | tuple):
+        return any(_binds(v, var) for v in node)
+    return False
+
 
 def _has_aggregation(node: CompValue) -> bool:
     while node.name in ("Extend", "Filter"):
@@ -207,10 +219,11 @@ def _graph_of(exists: CompValue) -> CompValue:
 class Renderer:
     """Writes a checked algebra back to SPARQL, with scoped triple patterns and the focus joined in."""
 
-    def __init__(self, scope: Scope, fresh: Fresh, *, dedupe_bgps: bool = False) -> None:
+    def __init__(self, scope: Scope, fresh: Fresh, *, dedupe_bgps: bool = False, stars: bool = False) -> None:
         self.scope = scope
         self.fresh = fresh
         self.dedupe_bgps = dedupe_bgps
+        self.stars = stars
         self._blank: dict[BNode, str] = {}
 
     def select(self, parsed: ParsedSelect, focus: FocusRenderer, extra: Iterable[str], *,
@@ -276,20 +289,27 @@ class Renderer:
         raise UnsupportedShapeError(f"SPARQL algebra {name} is not supported")
 
     def _bgp(self, node: CompValue) -> str:
-        parts = []
+        stars: dict[str, list[str]] = {}
         variables: set[str] = set()
         for s, p, o in node.triples:
             subject, obj = self.term(s), self.term(o)
             variables.update(t for t in (subject, obj) if t.startswith("?"))
             if isinstance(p, Path):
-                parts.append(self.scope.path(subject, p, obj, self.fresh))
+                pattern = self.scope.path(subject, p, obj, self.fresh)
             else:
                 predicate = self.term(p)
                 if predicate.startswith("?"):
                     variables.add(predicate)
-                parts.append(self.scope.triple(subject, predicate, obj, self.fresh))
-        text = " ".join(parts)
-        if self.dedupe_bgps and parts:
+                pattern = self.scope.triple(subject, predicate, obj, self.fresh)
+            stars.setdefault(subject, []).append(pattern)
+        if self.stars and len(stars) > 1:
+            # A join of subject stars (SPARQL 1.1 §18.5: a BGP is the join of its triple patterns, in
+            # any grouping): each star is evaluated once and the stars are hash-joined, instead of a
+            # lookup per partial solution; what makes whole-graph runs linear in the graph.
+            text = " ".join(f"{{ SELECT * WHERE {{ {' '.join(parts)} }} }}" for parts in stars.values())
+        else:
+            text = " ".join(p for parts in stars.values() for p in parts)
+        if self.dedupe_bgps and stars:
             # Set semantics for a basic graph pattern over a union of graphs (SPARQL 1.1 §18.3):
             # a triple stated by several articles is one triple.
             return f"{{ SELECT DISTINCT {' '.join(sorted(variables))} WHERE {{ {text} }} }}"

@@ -1,4 +1,5 @@
-"""Keep ``GRAPH <iri>`` inside a query's dataset, on servers that look outside it.
+"""SPARQL text read token by token for the remote store: ``confine`` keeps ``GRAPH <iri>`` inside a
+query's dataset; ``written_graphs`` and ``drops_everything`` say what an update may write or wipe.
 
 SPARQL 1.1 Query §13.3: ``GRAPH <g> { ... }`` matches nothing when ``<g>`` is not a named graph of the
 dataset, whatever the store holds. Virtuoso 7 honours ``named-graph-uri`` (and FROM NAMED) for
@@ -61,3 +62,43 @@ def _expand(pname: str, prefixes: dict[str, str]) -> str | None:
     prefix, _, local = pname.partition(":")
     namespace = prefixes.get(prefix)
     return None if namespace is None else namespace + local
+
+
+def written_graphs(update: str) -> set[str]:
+    """The graphs an update names as constants where it may write: after GRAPH, WITH, INTO and TO.
+
+    Graphs reached only through variables (``INSERT { GRAPH ?g {...} } WHERE {...}``) are not seen.
+    """
+    prefixes: dict[str, str] = {}
+    found: set[str] = set()
+    state, declared = "", ""
+    for match in _TOKEN.finditer(update):
+        kind, text = match.lastgroup, match.group()
+        if kind in ("space", "comment"):
+            continue
+        if state == "graph" and kind in ("iri", "pname"):
+            iri = text[1:-1] if kind == "iri" else _expand(text, prefixes)
+            if iri is not None:
+                found.add(iri)
+        elif state == "prefix" and kind == "pname":
+            declared, state = text[:-1] if text.endswith(":") else text, "prefix-iri"
+            continue
+        elif state == "prefix-iri" and kind == "iri":
+            prefixes[declared] = text[1:-1]
+        word = text.upper() if kind == "word" else ""
+        if state == "graph" and word == "GRAPH":       # INTO GRAPH <g>, TO GRAPH <g>
+            continue
+        state = "graph" if word in ("GRAPH", "WITH", "INTO", "TO") else "prefix" if word == "PREFIX" else ""
+    return found
+
+
+def drops_everything(update: str) -> bool:
+    """Whether the update drops or clears ALL, NAMED or DEFAULT rather than graphs by name."""
+    words = [m.group().upper() for m in _TOKEN.finditer(update) if m.lastgroup not in ("space", "comment")]
+    for i, word in enumerate(words):
+        if word in ("DROP", "CLEAR"):
+            rest = words[i + 1:i + 3]
+            target = rest[1] if rest[:1] == ["SILENT"] and len(rest) > 1 else rest[0] if rest else ""
+            if target in ("ALL", "NAMED", "DEFAULT"):
+                return True
+    return False

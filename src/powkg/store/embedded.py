@@ -37,15 +37,33 @@ class OxigraphStore:
         target = ox.NamedNode(name)
         quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
                  for s, p, o in graph]
-        # One SPARQL Update is one transaction: DROP and INSERT DATA commit together or not at all.
         body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
         triples = body.replace(f" <{name}> .\n", " .\n")
         self._quarantined = None   # a new graph may be a quarantine graph
-        update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}}} }}"
+        # One SPARQL Update is one transaction: the graph and the union are replaced together or not at all.
+        # The union is written once, in the same operation, so blank nodes are shared with the graph.
+        union = "" if QUARANTINE_MARK in name else triples
+        update = (f"{self._withdraw(name)} ;\nDROP SILENT GRAPH <{name}> ;\n"
+                  f"INSERT DATA {{ GRAPH <{name}> {{\n{triples}}}\n{union}}}")
         try:
             self._store.update(update)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.descriptor}: could not replace graph <{name}>: {exc}") from exc
+
+    @staticmethod
+    def _withdraw(name: str) -> str:
+        """An update removing from the union the triples only graph ``name`` holds.
+
+        The store's default graph is kept as the set union of the served graphs: SPARQL's default graph
+        is a merge, and a union over graphs at query time would answer once per graph stating a triple.
+        """
+        return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
+                f"FILTER(?other != <{name}> && !CONTAINS(STR(?other), \"{QUARANTINE_MARK}\")) }} }}")
+
+    def _rebuild_union(self) -> None:
+        self._store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"FILTER(!CONTAINS(STR(?g), \"{QUARANTINE_MARK}\")) }}")
 
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
         """Replace the named graph ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes).
@@ -56,13 +74,15 @@ class OxigraphStore:
         target = ox.NamedNode(name)
         self._quarantined = None
         try:
-            self._store.update(f"DROP SILENT GRAPH <{name}>")
+            self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
             self._store.bulk_load(_ChunkReader(ntriples), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            if QUARANTINE_MARK not in name:
+                self._store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.descriptor}: could not load graph <{name}>: {exc}") from exc
 
     def drop_graph(self, name: str) -> None:
-        self._store.update(f"DROP SILENT GRAPH <{name}>")
+        self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
         self._quarantined = None
 
     def update(self, sparql: str) -> None:
@@ -74,6 +94,7 @@ class OxigraphStore:
             raise QueryError(f"malformed SPARQL update: {exc}") from None
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"the update could not be applied: {exc}") from None
+        self._rebuild_union()  # an arbitrary update may have written anywhere
 
     # -- reading --------------------------------------------------------------------------------
     def graph_names(self) -> list[str]:
@@ -98,13 +119,13 @@ class OxigraphStore:
 
     def _dataset(self, default_graphs: Sequence[str] | None,
                  named_graphs: Sequence[str] | None) -> dict[str, Any]:
-        """pyoxigraph's dataset options. Without quarantine graphs the default graph is the store's
-        union (one index scan per pattern); a list of graphs costs one scan per graph and pattern."""
+        """pyoxigraph's dataset options. By default the store's own default graph, which holds the set
+        union of the served graphs (one index scan per pattern; a list of graphs costs one per graph)."""
         if default_graphs is None and named_graphs is None:
+            # The store's default graph holds the union of the served graphs (see _withdraw).
             if not self._has_quarantine():
-                return {"use_default_graph_as_union": True}
-            served = self._served(None)
-            return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}
+                return {}
+            return {"named_graphs": self._served(None)}
         if named_graphs is None:
             served = self._served(default_graphs)
             return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}

@@ -48,7 +48,7 @@ from ..errors import ConfigError, QueryError, QueryTimeout, StoreError
 from ..formats import PREFIXES, Format
 from ..iris import DEFAULT_BASE, QUARANTINE_MARK
 from . import QueryResult
-from .confine import confine
+from .confine import confine, drops_everything, written_graphs
 from .terms import Answer, answer_to_result, serialise_answer, to_oxigraph
 
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
@@ -176,7 +176,7 @@ class RemoteStore:
             return
         # Catalogued first: if the PUT then fails, the catalogue names a graph that holds its old
         # triples or none, never a mix; the next replace completes it.
-        self._catalogue(name, add=True)
+        self._catalogue(name)
         self._graph_store("PUT", name, body, what=what)
 
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
@@ -211,17 +211,41 @@ class RemoteStore:
             return
         self._update(f"INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode('utf-8')}}} }}", what=what)
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update in one request; the catalogue follows the graphs it names.
+
+        Every graph the update names as a constant (after GRAPH, WITH, INTO or TO) is catalogued if it
+        then holds triples, and leaves the catalogue if it does not, in the same request. Graphs reached
+        only through variables are not seen. DROP/CLEAR of ALL, NAMED or DEFAULT is refused: on a
+        shared server (and on Virtuoso, whose own configuration lives in graphs) powkg drops by name.
+        """
+        if drops_everything(sparql):
+            raise QueryError("malformed SPARQL update: a remote store drops and clears graphs by name only, "
+                             "never ALL, NAMED or DEFAULT")
+        written = " ".join(f"<{g}>" for g in sorted(written_graphs(sparql)) if not _IRI_FORBIDDEN.search(g))
+        text = sparql.rstrip().removesuffix(";")
+        if written:
+            entry = f"GRAPH <{self.endpoints.catalogue}> {{ ?g <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }}"
+            text += (f"\n;\nINSERT {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
+                     f"FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
+                     f"\n;\nDELETE {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
+                     f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+        try:
+            self._update(text, what=f"running the update {_summary(sparql)!r}")
+        except _UpdateRefused as refused:
+            raise QueryError(f"malformed SPARQL update: {_server(self.endpoints.update)} answered: "
+                             f"{refused.message}") from None
+
     def drop_graph(self, name: str) -> None:
         _check_iri(name)
         self._update(f"DROP SILENT GRAPH <{name}> ;\n"
                      f"DELETE DATA {{ GRAPH <{self.endpoints.catalogue}> "
                      f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}", what=f"dropping graph <{name}>")
 
-    def _catalogue(self, name: str, *, add: bool) -> None:
-        verb = "INSERT" if add else "DELETE"
-        self._update(f"{verb} DATA {{ GRAPH <{self.endpoints.catalogue}> "
+    def _catalogue(self, name: str) -> None:
+        self._update(f"INSERT DATA {{ GRAPH <{self.endpoints.catalogue}> "
                      f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}",
-                     what=f"{'adding' if add else 'removing'} graph <{name}> in the catalogue")
+                     what=f"adding graph <{name}> to the catalogue")
 
     # -- reading --------------------------------------------------------------------------------
     def graph_names(self) -> list[str]:
@@ -235,11 +259,11 @@ class RemoteStore:
         return answer_to_result(self._triples(name)).graph or Graph()
 
     def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None) -> QueryResult:
-        return answer_to_result(self._answer_over(sparql, default_graphs))
+        return answer_to_result(self.evaluate(sparql, default_graphs=default_graphs))
 
     def query_to(self, sparql: str, fmt: Format, *,
                  default_graphs: Sequence[str] | None = None) -> tuple[str, bytes]:
-        return serialise_answer(self._answer_over(sparql, default_graphs), fmt)
+        return serialise_answer(self.evaluate(sparql, default_graphs=default_graphs), fmt)
 
     def export(self, output: BinaryIO, fmt: Format, graphs: Iterable[str]) -> None:
         names = list(graphs)
@@ -254,18 +278,33 @@ class RemoteStore:
     def close(self) -> None:
         self._http.close()
 
+    def evaluate(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
+                 named_graphs: Sequence[str] | None = None, query_dataset: bool = False) -> Answer:
+        """Run a query and return its answer as pyoxigraph objects (QuerySolutions, QueryBoolean, or a
+        list of Triples), parsed from the server's whole answer.
+
+        The dataset: ``query_dataset`` keeps the query's own FROM / FROM NAMED; otherwise the given
+        graphs (``named_graphs`` None: the same as the default graphs), or by default the union of
+        powkg's graphs but the quarantined ones, as in the embedded store.
+        """
+        _refuse_update(sparql)
+        if query_dataset:
+            return self._answer(sparql, default=(), named=())
+        if default_graphs is not None and named_graphs is not None:
+            return self._answer_within(sparql, list(default_graphs), list(named_graphs))
+        return self._answer_over(sparql, default_graphs)
+
     def _answer_over(self, sparql: str, default_graphs: Sequence[str] | None) -> Answer:
         """The answer over powkg's graphs but the quarantined ones, or over ``default_graphs``."""
-        probe = SPARQLWrapper(self.endpoints.query)
-        probe.setQuery(sparql)
-        if probe.isSparqlUpdateRequest():       # SPARQLWrapper would send it to the update endpoint
-            raise QueryError("malformed SPARQL query: an update was given where a query was expected")
         names = list(default_graphs) if default_graphs is not None else [
             g for g in self.graph_names() if QUARANTINE_MARK not in g]
+        return self._answer_within(sparql, names, names)
+
+    def _answer_within(self, sparql: str, default: list[str], named: list[str]) -> Answer:
         # <nothing> is a named graph of every dataset: Virtuoso answers a GRAPH <g> outside the named
         # graphs with one empty solution (ASK says true), but an empty graph inside them correctly.
-        named = [*names, self._nothing]
-        return self._answer(confine(sparql, set(named), self._nothing), default=names or [self._nothing],
+        named = [*named, self._nothing]
+        return self._answer(confine(sparql, set(named), self._nothing), default=default or [self._nothing],
                             named=named)
 
     def _triples(self, name: str) -> list[ox.Triple]:
@@ -356,6 +395,9 @@ class RemoteStore:
             raise StoreError(self._timed_out(url, what)) from exc
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach {_server(url)} when {what}: {exc}") from exc
+        if response.status_code == 400:
+            raise _UpdateRefused(f"{_server(url)} refused the request (HTTP 400) when {what}: "
+                                 f"{_excerpt(response.content)}", _excerpt(response.content))
         if not response.is_success:
             raise StoreError(self._refusal(url, response.status_code, _excerpt(response.content), what))
 
@@ -381,6 +423,15 @@ class RemoteStore:
                      "without credentials (set POWKG_STORE_USER and POWKG_STORE_PASSWORD, or POWKG_STORE_TOKEN)")
             return f"{_server(url)} refused access (HTTP {status}) {given} when {what}"
         return f"{_server(url)} answered HTTP {status} when {what}: {message}"
+
+
+class _UpdateRefused(StoreError):
+    """HTTP 400 to a write: powkg's own writes are well-formed, so the server refused the content;
+    ``RemoteStore.update`` turns it into a QueryError (the user's update is malformed)."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(text)
+        self.message = message
 
 
 # -- SPARQLWrapper, keeping the server's own message ----------------------------------------------------
@@ -487,6 +538,13 @@ def _batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
                 del buffer[:cut]
     if buffer.strip():
         yield bytes(buffer) + (b"" if buffer.endswith(b"\n") else b"\n")
+
+
+def _refuse_update(sparql: str) -> None:
+    probe = SPARQLWrapper("http://localhost/")
+    probe.setQuery(sparql)
+    if probe.isSparqlUpdateRequest():       # SPARQLWrapper would send it to the update endpoint
+        raise QueryError("malformed SPARQL query: an update was given where a query was expected")
 
 
 def _check_iri(name: str) -> None:

@@ -1,0 +1,338 @@
+"""powkg.fastshacl against pyshacl (powkg.validation), the reference.
+
+Every comparison gives pyshacl the triples as the store holds them (read back with Store.graph: Oxigraph
+stores xsd:nonNegativeInteger as xsd:integer and literals in canonical form) and compares whole reports:
+severity, focus node, constraint component, path, value, message and the articles each result names,
+with the same multiplicities. Blank nodes (evidence targets, selectors) are compared by where they sit
+in the graph, since their identifiers differ between stores.
+
+- the article shapes on the valid article and on each planted fault (tests/fixtures/shapes), both as a
+  stored article graph (validate_articles) and as an article not stored yet (ArticleChecker);
+- all the fault fixtures as article graphs of one store, in one pass (clean and not-clean articles);
+- the cross-article shapes on the whole-graph fixtures, the full run (validate_store) and the run scoped
+  to the nodes one article touches;
+- the development corpus (data/sample, read, extracted and mapped by the pipeline's stages), with an
+  inferred graph and a quarantined graph in the store that validation must not see;
+- SHACL-SPARQL rewrites of OPTIONAL, UNION, EXISTS, BIND and aggregates;
+- shapes the engine does not support are refused when compiled, never skipped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pytest
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+
+from powkg import fastshacl, rules
+from powkg.iris import Iris
+from powkg.store import open_store
+from powkg.validation import merge, validate
+
+from paths import REPO, SAMPLE
+
+SHAPES = REPO / "shapes"
+FIXTURES = REPO / "tests" / "fixtures" / "shapes"
+IRIS = Iris()
+ARTICLE_GRAPH = IRIS.article_graph("ce877442fd54e182")
+
+
+@cache
+def ontology() -> Graph:
+    graph = Graph()
+    for path in sorted((REPO / "ontology").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def shapes(name: str) -> Graph:
+    return Graph().parse(SHAPES / name, format="turtle")
+
+
+def fixture(*names: str) -> Graph:
+    graph = Graph()
+    for name in names:
+        graph.parse(FIXTURES / name, format="turtle")
+    return graph
+
+
+def new_store(graphs: dict[str, Graph]):  # noqa: ANN201
+    store = open_store("memory:")
+    store.replace_graph(IRIS.ontology_graph, ontology())
+    for name, graph in graphs.items():
+        store.replace_graph(name, graph)
+    return store
+
+
+def data_graph(store, names) -> Graph:  # noqa: ANN001
+    graph = Graph()
+    graph += store.graph(IRIS.ontology_graph)
+    for name in names:
+        graph += store.graph(name)
+    return graph
+
+
+# -- comparing reports -----------------------------------------------------------------------------------
+
+def blank_labels(graph: Graph) -> dict[str, str]:
+    """Each blank node by the path that reaches it from an IRI, and its types."""
+    labels: dict[BNode, str] = {}
+
+    def label(node, depth=0) -> str:  # noqa: ANN001
+        if not isinstance(node, BNode):
+            return str(node)
+        if node not in labels:
+            incoming = sorted(f"{label(s, depth + 1)} {p}" for s, p in graph.subject_predicates(node)) if depth < 4 else []
+            types = sorted(str(t) for t in graph.objects(node, RDF.type))
+            labels[node] = f"[{' | '.join(incoming)} a {' '.join(types)}]"
+        return labels[node]
+
+    return {str(b): label(b) for b in graph.all_nodes() if isinstance(b, BNode)}
+
+
+def results(report, labels: dict[str, str], *, articles: bool = True) -> Counter:  # noqa: ANN001
+    return Counter((r.severity, labels.get(r.focus_node, r.focus_node), r.constraint, r.path,
+                    labels.get(r.value, r.value) if r.value is not None else None, r.message,
+                    r.articles if articles else (), r.source_shape) for r in report.results)
+
+
+def assert_same(reference, fast, labels: dict[str, str], *, articles: bool = True) -> None:  # noqa: ANN001
+    expected, found = results(reference, labels, articles=articles), results(fast, labels, articles=articles)
+    assert found == expected, (f"pyshacl only: {sorted((expected - found).items())}\n"
+                               f"fast only: {sorted((found - expected).items())}")
+    assert fast.conforms == reference.conforms
+
+
+# -- the article shapes, one article at a time --------------------------------------------------------------
+
+ARTICLE_FIXTURES = sorted(p.name for p in FIXTURES.glob("article-*.ttl") if p.name != "article-valid.ttl")
+# With two dcterms:identifier values, which id names the article is rdflib's pick in powkg.validation
+# (Graph.value: whichever comes first) and the smallest in fastshacl.
+TIE = {"article-identifier-twice.ttl"}
+
+
+@pytest.mark.parametrize("name", ["article-valid.ttl", *ARTICLE_FIXTURES])
+def test_article_shapes_on_one_article_give_pyshacls_report(name):
+    graphs = {ARTICLE_GRAPH: fixture("article-valid.ttl", *([name] if name != "article-valid.ttl" else []))}
+    store = new_store(graphs)
+    data = data_graph(store, graphs)
+    reference = validate(data, shapes("article.ttl"), iris=IRIS)
+    labels = blank_labels(data)
+    stored = fastshacl.validate_articles(store, shapes("article.ttl"), [ARTICLE_GRAPH])
+    assert_same(reference, stored, labels, articles=name not in TIE)
+    checked = checker().check(store.graph(ARTICLE_GRAPH))
+    assert_same(reference, checked, labels, articles=name not in TIE)
+
+
+@cache
+def checker() -> fastshacl.ArticleChecker:
+    return fastshacl.ArticleChecker(shapes("article.ttl"), ontology())
+
+
+def test_with_two_identifiers_the_smallest_names_the_article():
+    store = new_store({ARTICLE_GRAPH: fixture("article-valid.ttl", "article-identifier-twice.ttl")})
+    report = fastshacl.validate_articles(store, shapes("article.ttl"), [ARTICLE_GRAPH])
+    ids = {r.articles for r in report.results}
+    assert ids == {("002_7a15865362665bc9",)}
+
+
+def test_every_fault_fixture_as_its_own_article_in_one_pass():
+    """The fixtures share nodes (one article IRI, one exchange IRI): each graph is checked alone."""
+    graphs = {IRIS.article_graph(f"{i:016x}"): fixture("article-valid.ttl", name)
+              for i, name in enumerate(ARTICLE_FIXTURES) if name not in TIE}
+    store = new_store(graphs)
+    reference = merge([validate(data_graph(store, [name]), shapes("article.ttl"), iris=IRIS) for name in graphs])
+    report = fastshacl.validate_articles(store, shapes("article.ttl"))
+    assert_same(reference, report, blank_labels(data_graph(store, graphs)))
+
+
+def test_the_report_graph_is_shacl():
+    store = new_store({ARTICLE_GRAPH: fixture("article-valid.ttl", "article-cohort-negative.ttl")})
+    report = fastshacl.validate_articles(store, shapes("article.ttl"))
+    graph = Graph().parse(data=report.turtle, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    assert len(list(graph.subjects(RDF.type, URIRef(sh + "ValidationResult")))) == len(report.results) == 1
+    assert [str(o) for o in graph.objects(None, URIRef(sh + "conforms"))] == ["false"]
+
+
+# -- the cross-article shapes ----------------------------------------------------------------------------
+
+CORPUS_LIKE = ("graph-d18.ttl", "graph-d19.ttl", "graph-d21.ttl")
+GRAPH_CASES = {
+    "corpus-like": CORPUS_LIKE,
+    "total-conflict": (*CORPUS_LIKE, "graph-fault-total-conflict.ttl"),
+    "total-decreasing": (*CORPUS_LIKE, "graph-fault-total-decreasing.ttl"),
+    "total-below-lower-bound": ("graph-d18.ttl", "graph-d19.ttl", "graph-fault-total-below-lower-bound.ttl"),
+    "seed1": ("graph-seed1.ttl",),
+    "counts-up-to": ("graph-seed1.ttl", "graph-fault-counts-up-to.ttl"),
+    "valid-article": ("article-valid.ttl",),
+}
+
+
+def graph_case(files):  # noqa: ANN001,ANN201
+    graphs = {IRIS.article_graph(f"{i:016x}"): fixture(f) for i, f in enumerate(files)}
+    store = new_store(graphs)
+    rules.infer_all(store, IRIS.ontology_graph, IRIS.inferred_graph)   # there, and never validated
+    return store, graphs
+
+
+@pytest.mark.parametrize("case", sorted(GRAPH_CASES))
+def test_cross_article_shapes_give_pyshacls_report(case):
+    store, graphs = graph_case(GRAPH_CASES[case])
+    data = data_graph(store, graphs)
+    reference = validate(data, shapes("graph.ttl"), iris=IRIS)
+    assert_same(reference, fastshacl.validate_cross(store, shapes("graph.ttl")), blank_labels(data))
+
+
+@pytest.mark.parametrize("case", sorted(GRAPH_CASES))
+def test_whole_graph_validation_is_pipeline_validate_store(case):
+    store, graphs = graph_case(GRAPH_CASES[case])
+    data = data_graph(store, graphs)
+    per_article = [validate(data_graph(store, [name]), shapes("article.ttl"), iris=IRIS) for name in graphs]
+    reference = merge([*per_article, validate(data, shapes("graph.ttl"), iris=IRIS)])
+    report = fastshacl.validate_store(store, shapes("article.ttl"), shapes("graph.ttl"))
+    assert_same(reference, report, blank_labels(data))
+
+
+@pytest.mark.parametrize("case", sorted(GRAPH_CASES))
+def test_validation_scoped_to_touched_nodes_gives_the_full_runs_results_for_them(case):
+    store, graphs = graph_case(GRAPH_CASES[case])
+    last = list(graphs)[-1]
+    touched = set(fastshacl.touched_nodes(store.graph(last)))
+    full = fastshacl.validate_cross(store, shapes("graph.ttl"))
+    scoped = fastshacl.validate_cross(store, shapes("graph.ttl"), sorted(touched))
+    expected = [r for r in full.results if r.focus_node in touched or r.value in touched]
+    assert sorted(map(repr, scoped.results)) == sorted(map(repr, expected))
+
+
+def test_a_conflict_with_an_earlier_article_shows_when_the_later_one_is_ingested():
+    store, graphs = graph_case((*CORPUS_LIKE, "graph-fault-total-conflict.ttl"))
+    touched = fastshacl.touched_nodes(store.graph(list(graphs)[-1]))
+    report = fastshacl.validate_cross(store, shapes("graph.ttl"), touched)
+    messages = sorted(r.message for r in report.results)
+    assert messages == ["conflict: 100 in d99 vs 101 in d18", "conflict: 100 in d99 vs 101 in d19"]
+
+
+# -- the development corpus -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus():
+    """data/sample through the pipeline's stages (read, extract, map) into a memory store, with an
+    inferred graph and a quarantine graph beside the article graphs."""
+    from powkg.extraction import extract_facts
+    from powkg.mapping import to_graph
+    from powkg.pipeline import article_files
+    from powkg.reading import read_articles
+    from powkg.vocabulary import gazetteer_from_graph
+
+    gazetteer = gazetteer_from_graph(ontology(), IRIS)
+    graphs = {}
+    for path in article_files([SAMPLE]):
+        for article in read_articles(path):
+            graphs[IRIS.article_graph(article.digest)] = to_graph(extract_facts(article, gazetteer), article,
+                                                                  gazetteer=gazetteer, iris=IRIS)
+    store = new_store(graphs)
+    rules.infer_all(store, IRIS.ontology_graph, IRIS.inferred_graph)
+    store.replace_graph(IRIS.quarantine_graph("0" * 16), fixture("article-valid.ttl", "article-cohort-negative.ttl"))
+    names = sorted(graphs)
+    per_article = {name: validate(data_graph(store, [name]), shapes("article.ttl"), iris=IRIS) for name in names}
+    data = data_graph(store, names)
+    return store, names, per_article, data, blank_labels(data)
+
+
+def test_corpus_article_shapes_in_one_pass(corpus):
+    store, names, per_article, _, labels = corpus
+    assert len(names) == 31
+    report = fastshacl.validate_articles(store, shapes("article.ttl"))
+    assert_same(merge(per_article.values()), report, labels)
+
+
+def test_corpus_each_article_checked_before_it_is_stored(corpus):
+    store, names, per_article, _, labels = corpus
+    for name in names:
+        assert_same(per_article[name], checker().check(store.graph(name)), labels)
+
+
+def test_corpus_cross_article_shapes_and_the_whole_run(corpus):
+    store, names, per_article, data, labels = corpus
+    cross = validate(data, shapes("graph.ttl"), iris=IRIS)
+    assert_same(cross, fastshacl.validate_cross(store, shapes("graph.ttl")), labels)
+    whole = fastshacl.validate_store(store, shapes("article.ttl"), shapes("graph.ttl"))
+    assert_same(merge([*per_article.values(), cross]), whole, labels)
+
+
+# -- SHACL-SPARQL rewrites ---------------------------------------------------------------------------------
+
+EXTRA_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix pow: <https://w3id.org/powkg/ontology#> .
+@prefix ex: <https://w3id.org/powkg/test-shapes#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:prefixes sh:declare [ sh:prefix "pow" ; sh:namespace "https://w3id.org/powkg/ontology#"^^xsd:anyURI ] .
+ex:Optional a sh:NodeShape ; sh:targetClass pow:Cohort ; sh:sparql [ sh:prefixes ex:prefixes ;
+    sh:message "{$this} has {?n} categories, part of {?outer}" ;
+    sh:select "SELECT $this ?outer (COUNT(?c) AS ?n) WHERE { $this pow:unit|pow:personCategory ?c . OPTIONAL { $this pow:partOf ?outer } FILTER(!BOUND(?outer) || ?outer != $this) } GROUP BY $this ?outer HAVING (COUNT(?c) >= 1)" ] .
+ex:Union a sh:NodeShape ; sh:targetSubjectsOf pow:returnedToUkraine ; sh:sparql [ sh:prefixes ex:prefixes ;
+    sh:message "{?value} counts {?k}" ;
+    sh:select "SELECT DISTINCT $this ?value ?k WHERE { { ?value pow:cohortOf $this ; pow:count ?k } UNION { ?value pow:cohortOf $this ; pow:minCount ?k } BIND(?k * 2 AS ?double) FILTER(?double > 10 && EXISTS { $this pow:evidence ?e }) }" ] .
+ex:Bind a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:prefixes ex:prefixes ;
+    sh:message "no date" ;
+    sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this pow:date ?d } BIND(STR($this) AS ?s) FILTER(STRSTARTS(?s, \\"https\\")) }" ] .
+"""
+
+
+@pytest.mark.parametrize("files", [("article-valid.ttl",), ("article-valid.ttl", "article-exchange-undated.ttl"),
+                                   ("article-valid.ttl", "article-cohort-outer-is-unit.ttl")])
+def test_sparql_rewrites_give_pyshacls_results(files):
+    extra = Graph().parse(data=EXTRA_SHAPES, format="turtle")
+    store = new_store({ARTICLE_GRAPH: fixture(*files)})
+    data = data_graph(store, [ARTICLE_GRAPH])
+    reference = validate(data, extra, iris=IRIS)
+    assert reference.results, "the shapes must find something to compare"
+    labels = blank_labels(data)
+    assert_same(reference, fastshacl.validate_articles(store, extra, [ARTICLE_GRAPH]), labels)
+    assert_same(reference, fastshacl.validate_cross(store, extra), labels)
+
+
+# -- what the engine refuses ------------------------------------------------------------------------------
+
+UNSUPPORTED = {
+    "closed": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:closed true ; sh:message \"m\" .",
+    "node": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:node ex:T ; sh:message \"m\" . ex:T a sh:NodeShape .",
+    "no-message": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:property [ sh:path pow:date ; sh:minCount 1 ] .",
+    "limit": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o } LIMIT 1\" ] .",
+    "this-in-optional-only": ("ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select "
+                              "\"SELECT $this WHERE { { ?x ?p ?o OPTIONAL { ?x ?q $this } } }\" ] ."),
+    "aggregate-not-by-this": ("ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select "
+                              "\"SELECT (COUNT(?x) AS ?n) WHERE { ?x ?p $this }\" ] ."),
+    "sparql-on-property-shape": ("ex:S a sh:PropertyShape ; sh:targetClass pow:Exchange ; sh:path pow:date ; "
+                                 "sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o }\" ] ."),
+    "sparql-target": ("ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?this WHERE { ?this ?p ?o }\" ] ; "
+                      "sh:datatype xsd:string ; sh:message \"m\" ."),
+    "negated-path": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select \"SELECT $this WHERE { $this !pow:date ?o }\" ] .",
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSUPPORTED))
+def test_a_shape_the_engine_does_not_compile_is_refused(case):
+    text = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix pow: <https://w3id.org/powkg/ontology#> . "
+            "@prefix ex: <https://w3id.org/powkg/test-shapes#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . "
+            + UNSUPPORTED[case])
+    graph = Graph().parse(data=text, format="turtle")
+    store = new_store({ARTICLE_GRAPH: fixture("article-valid.ttl")})
+    with pytest.raises(fastshacl.UnsupportedShapeError):
+        fastshacl.validate_articles(store, fastshacl.compile_shapes(graph), [ARTICLE_GRAPH])
+
+
+def test_the_projects_shapes_compile_into_checks():
+    for name, expected in (("article.ttl", 189), ("graph.ttl", 4)):
+        assert len(fastshacl.compile_shapes(shapes(name)).checks) == expected
+
+
+def test_an_empty_store_conforms():
+    store = open_store("memory:")
+    store.replace_graph(IRIS.ontology_graph, ontology())
+    assert fastshacl.validate_store(store, shapes("article.ttl"), shapes("graph.ttl")).results == ()
