@@ -43,10 +43,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "bench"), str(REPO / "tests")]
 
 from bench_http import generate  # noqa: E402  (bench/ and tests/ are folders of scripts, not packages)
-from servers import VIRTUOSO, OxigraphServer, Server, VirtuosoServer  # noqa: E402
 
 from powkg.queries import load_queries  # noqa: E402
 from powkg.store import Store, open_store  # noqa: E402
+from servers import VIRTUOSO, OxigraphServer, Server, VirtuosoServer  # noqa: E402
 
 GRAPH = "https://w3id.org/powkg/graph/article/bench"
 POW = "https://w3id.org/powkg/ontology#"
@@ -218,8 +218,8 @@ def run(kinds: list[str], work: Path, args: argparse.Namespace) -> None:
             latencies[kind] = {}
             for name, text in queries_for(subject.store).items():
                 rows = len(subject.store.query(text).rows)
-                ms = median_ms(lambda text=text: subject.store.query(text), args.runs)
-                direct = median_ms(lambda text=text: subject.direct(text), args.runs) if subject.server else None
+                ms = median_ms(lambda text=text, s=subject: s.store.query(text), args.runs)
+                direct = median_ms(lambda text=text, s=subject: s.direct(text), args.runs) if subject.server else None
                 latencies[kind][name] = (rows, ms, direct)
         finally:
             subject.close()

@@ -22,13 +22,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
+from paths import REPO, SAMPLE
 from powkg.errors import ConfigError, PowkgError, QueryTimeout, StoreError
 from powkg.pipeline import build
 from powkg.settings import load_settings
 from powkg.store import open_store
 from powkg.store.remote import Credentials, Endpoints, RemoteStore
-
-from paths import REPO, SAMPLE
 from servers import NO_VIRTUOSO, VIRTUOSO, OxigraphServer, VirtuosoServer
 
 EX = "https://example.org/"

@@ -515,8 +515,9 @@ class Sparql(Check):
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
         assert self.parsed is not None
         fresh = Fresh()
+        whole = plan.restrict is None and plan.restrict_value is None
         renderer = Renderer(plan.scope, fresh, dedupe_bgps=plan.dedupe and self.parsed.aggregated,
-                            stars=plan.restrict is None and plan.restrict_value is None)
+                            literal_objects=plan.literal_objects if whole else None)
         extra = [plan.graph] if plan.graph else []
 
         head = ""

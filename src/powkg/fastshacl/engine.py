@@ -28,7 +28,6 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..iris import Iris
-from ..model import Report
 from ..store import Store
 from .checks import Check, RawResult
 from .compiler import CompiledShapes
@@ -49,6 +48,18 @@ def selector(store: Store) -> Select:
 
 def _ask(store: Store, sparql: str) -> bool:
     return bool(store.query(sparql).boolean)
+
+
+def literal_objects(store: Store) -> Callable[[str], bool]:
+    """Whether every object of a predicate, in any graph, is a literal (cached for one run)."""
+    known: dict[str, bool] = {}
+
+    def check(predicate: str) -> bool:
+        if predicate not in known:
+            known[predicate] = (_ask(store, f"ASK {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }}") and not
+                                _ask(store, f"ASK {{ GRAPH ?g {{ ?s <{predicate}> ?o FILTER(!isLiteral(?o)) }} }}"))
+        return known[predicate]
+    return check
 
 
 @dataclass
@@ -160,19 +171,21 @@ def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ont
     if clean:
         scope_articles = Articles(tuple(clean), tuple(sorted(set(articles.others) | dirty)))
         article_scope = ArticleScope("?g", ontology_iri, kinds)
+        onto_scope = OntologyScope(ontology_iri)
+        literal = literal_objects(store)
+        own = Plan(article_scope, ArticleOnlyScope("?g"), ontology.subclasses, graph="?g",
+                   prefix=scope_articles.prefix(), target_nodes=False, literal_objects=literal)
+        shared = Plan(onto_scope, onto_scope, ontology.subclasses, literal_objects=literal)
+        each = Plan(article_scope, onto_scope, ontology.subclasses, graph="?g",
+                    prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}", literal_objects=literal)
         for check in compiled.checks:
             from_articles, from_ontology = _branches(check, kinds, ontology)
             if from_articles:
-                plan = Plan(article_scope, ArticleOnlyScope("?g"), ontology.subclasses, graph="?g",
-                            prefix=scope_articles.prefix(), target_nodes=False)
-                per_article.extend(check.run(select, plan))
+                per_article.extend(check.run(select, own))
             if from_ontology and check.forward:
-                onto_scope = OntologyScope(ontology_iri)
-                everyone.extend(check.run(select, Plan(onto_scope, onto_scope, ontology.subclasses)))
+                everyone.extend(check.run(select, shared))
             elif from_ontology:
-                plan = Plan(article_scope, OntologyScope(ontology_iri), ontology.subclasses, graph="?g",
-                            prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}")
-                per_article.extend(check.run(select, plan))
+                per_article.extend(check.run(select, each))
     scope = ArticleScope("?g", ontology_iri, kinds)
     stating = articles_stating(select, scope, "?g", iris, [(r.graph, r.focus) for r in per_article])
     stating.update(articles_stating(select, OntologyScope(ontology_iri), None, iris,
@@ -280,10 +293,11 @@ def run_union(store: Store, compiled: CompiledShapes, articles: Articles, ontolo
     terms = tuple(f"<{t}>" for t in touched) if touched is not None else None
     out: list[RawResult] = []
     seen: set[tuple] = set()
+    plans = [Plan(scope, scope, ontology.subclasses, restrict=terms, dedupe=True,
+                  literal_objects=literal_objects(store))]
+    if terms is not None:
+        plans.append(Plan(scope, scope, ontology.subclasses, restrict_value=terms, dedupe=True))
     for check in compiled.checks:
-        plans = [Plan(scope, scope, ontology.subclasses, restrict=terms, dedupe=True)]
-        if terms is not None:
-            plans.append(Plan(scope, scope, ontology.subclasses, restrict_value=terms, dedupe=True))
         for plan in plans:
             if terms is not None and not terms:
                 continue

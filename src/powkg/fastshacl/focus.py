@@ -91,6 +91,7 @@ class Plan:
     target_nodes: bool = True           # False for the article branch: target nodes are everyone's
     dedupe: bool = False                # set semantics for SHACL-SPARQL aggregates over a union
     memo: dict = field(default_factory=dict)   # query results shared by the checks of one run
+    literal_objects: Callable[[str], bool] | None = None   # whether a predicate's objects are all literals
 
     @property
     def keys(self) -> str:

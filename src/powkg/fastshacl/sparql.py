@@ -219,11 +219,12 @@ def _graph_of(exists: CompValue) -> CompValue:
 class Renderer:
     """Writes a checked algebra back to SPARQL, with scoped triple patterns and the focus joined in."""
 
-    def __init__(self, scope: Scope, fresh: Fresh, *, dedupe_bgps: bool = False, stars: bool = False) -> None:
+    def __init__(self, scope: Scope, fresh: Fresh, *, dedupe_bgps: bool = False,
+                 literal_objects: Callable[[str], bool] | None = None) -> None:
         self.scope = scope
         self.fresh = fresh
         self.dedupe_bgps = dedupe_bgps
-        self.stars = stars
+        self.literal_objects = literal_objects
         self._blank: dict[BNode, str] = {}
 
     def select(self, parsed: ParsedSelect, focus: FocusRenderer, extra: Iterable[str], *,
@@ -289,31 +290,63 @@ class Renderer:
         raise UnsupportedShapeError(f"SPARQL algebra {name} is not supported")
 
     def _bgp(self, node: CompValue) -> str:
-        stars: dict[str, list[str]] = {}
-        variables: set[str] = set()
+        triples = []
         for s, p, o in node.triples:
             subject, obj = self.term(s), self.term(o)
-            variables.update(t for t in (subject, obj) if t.startswith("?"))
             if isinstance(p, Path):
                 pattern = self.scope.path(subject, p, obj, self.fresh)
+                literal = False
             else:
                 predicate = self.term(p)
-                if predicate.startswith("?"):
-                    variables.add(predicate)
                 pattern = self.scope.triple(subject, predicate, obj, self.fresh)
-            stars.setdefault(subject, []).append(pattern)
-        if self.stars and len(stars) > 1:
-            # A join of subject stars (SPARQL 1.1 §18.5: a BGP is the join of its triple patterns, in
-            # any grouping): each star is evaluated once and the stars are hash-joined, instead of a
-            # lookup per partial solution; what makes whole-graph runs linear in the graph.
-            text = " ".join(f"{{ SELECT * WHERE {{ {' '.join(parts)} }} }}" for parts in stars.values())
+                literal = (self.literal_objects is not None and predicate.startswith("<")
+                           and self.literal_objects(predicate[1:-1]))
+            names = {t for t in (subject, obj, self.term(p) if not isinstance(p, Path) else "") if t.startswith("?")}
+            triples.append((pattern, names, obj if literal else None))
+        groups = self._components(triples)
+        if len(groups) > 1:
+            # Parts of the pattern that meet only on literal values (a measure, a key) are evaluated
+            # apart and joined by value (SPARQL 1.1 §18.5: a BGP is the join of its triple patterns,
+            # in any grouping), rather than by a lookup for every partial solution.
+            parts = []
+            for members in groups:
+                names = sorted({n for i in members for n in triples[i][1]} - {"?"})
+                visible = [n for n in names if not n[1:].startswith(Fresh.PREFIX)]
+                parts.append(f"{{ SELECT {' '.join(visible) or '*'} WHERE {{ "
+                             f"{' '.join(triples[i][0] for i in members)} }} }}")
+            text = " ".join(parts)
         else:
-            text = " ".join(p for parts in stars.values() for p in parts)
-        if self.dedupe_bgps and stars:
+            text = " ".join(t[0] for t in triples)
+        if self.dedupe_bgps and triples:
             # Set semantics for a basic graph pattern over a union of graphs (SPARQL 1.1 §18.3):
             # a triple stated by several articles is one triple.
-            return f"{{ SELECT DISTINCT {' '.join(sorted(variables))} WHERE {{ {text} }} }}"
+            variables = sorted({n for t in triples for n in t[1]})
+            return f"{{ SELECT DISTINCT {' '.join(variables)} WHERE {{ {text} }} }}"
         return text
+
+    @staticmethod
+    def _components(triples: list[tuple[str, set[str], str | None]]) -> list[list[int]]:
+        """Triple patterns grouped by the variables they share, other than literal-valued ones."""
+        literal = {t[2] for t in triples if t[2]}
+        parent = list(range(len(triples)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        owner: dict[str, int] = {}
+        for i, (_, names, _) in enumerate(triples):
+            for name in names - literal:
+                if name in owner:
+                    parent[root(i)] = root(owner[name])
+                else:
+                    owner[name] = i
+        groups: dict[int, list[int]] = {}
+        for i in range(len(triples)):
+            groups.setdefault(root(i), []).append(i)
+        return list(groups.values())
 
     # -- expressions ----------------------------------------------------------------------------
     def term(self, term: object) -> str:
@@ -386,5 +419,5 @@ def format_message(message: str, bound: dict[str, object]) -> str:
     import re
 
     for var, val in bound.items():
-        message = re.sub("{{[?$]{}}}".format(var), str(val), message)
+        message = re.sub(f"{{[?$]{var}}}", str(val), message)
     return message

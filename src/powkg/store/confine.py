@@ -1,5 +1,6 @@
 """SPARQL text read token by token for the remote store: ``confine`` keeps ``GRAPH <iri>`` inside a
-query's dataset; ``written_graphs`` and ``drops_everything`` say what an update may write or wipe.
+query's dataset; ``unskolemised_tests`` lets isBlank see skolemised blank nodes; ``mentions_graph``,
+``written_graphs`` and ``drops_everything`` say what a query reads and what an update may write or wipe.
 
 SPARQL 1.1 Query §13.3: ``GRAPH <g> { ... }`` matches nothing when ``<g>`` is not a named graph of the
 dataset, whatever the store holds. Virtuoso 7 honours ``named-graph-uri`` (and FROM NAMED) for
@@ -102,3 +103,50 @@ def drops_everything(update: str) -> bool:
             if target in ("ALL", "NAMED", "DEFAULT"):
                 return True
     return False
+
+
+def mentions_graph(sparql: str) -> bool:
+    """Whether the query has a GRAPH pattern (without one, its named graphs cannot matter)."""
+    return any(m.lastgroup == "word" and m.group().upper() == "GRAPH" for m in _TOKEN.finditer(sparql))
+
+
+def unskolemised_tests(sparql: str, genid: str) -> str:
+    """``isBlank``, ``isIRI`` and ``isURI`` made to see skolem IRIs (under ``genid``) as blank nodes.
+
+    The remote store writes blank nodes as skolem IRIs (see ``wire``); a query asking whether a term
+    is blank must still say yes for them, as it would in the embedded store.
+    """
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(sparql)]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        kind, text = tokens[i]
+        name = text.upper() if kind == "word" else ""
+        if name in ("ISBLANK", "ISIRI", "ISURI"):
+            found = _parenthesised(tokens, i + 1)
+            if found is not None:
+                opening, end = found
+                argument = unskolemised_tests("".join(t for _, t in tokens[opening + 1:end]), genid)
+                skolem = f'(isIRI({argument}) && STRSTARTS(STR({argument}), "{genid}"))'
+                out.append(f"(isBlank({argument}) || {skolem})" if name == "ISBLANK"
+                           else f"({text}({argument}) && !{skolem})")
+                i = end + 1
+                continue
+        out.append(text)
+        i += 1
+    return "".join(out)
+
+
+def _parenthesised(tokens: list[tuple[str | None, str]], start: int) -> tuple[int, int] | None:
+    """The indexes of the parenthesis opening at ``start`` (after optional space) and of its closing one."""
+    while start < len(tokens) and tokens[start][0] in ("space", "comment"):
+        start += 1
+    if start >= len(tokens) or tokens[start][1] != "(":
+        return None
+    depth = 0
+    for index in range(start, len(tokens)):
+        text = tokens[index][1] if tokens[index][0] == "other" else ""
+        depth += (text == "(") - (text == ")")
+        if depth == 0:
+            return start, index
+    return None

@@ -75,7 +75,8 @@ class OxigraphStore:
         self._quarantined = None
         try:
             self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
-            self._store.bulk_load(_ChunkReader(ntriples), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            source = io.BufferedReader(_ChunkReader(ntriples), buffer_size=1 << 20)
+            self._store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
             if QUARANTINE_MARK not in name:
                 self._store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
         except (OSError, SyntaxError, ValueError) as exc:

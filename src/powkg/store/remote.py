@@ -1,24 +1,27 @@
 """The remote store: any server that speaks the SPARQL 1.1 protocols, behind the powkg store protocol.
 
 Queries go through SPARQLWrapper (SPARQL 1.1 Protocol §2.1, POST with URL-encoded parameters).
-Writes go through the SPARQL 1.1 Graph Store HTTP Protocol when the server has one (§5.3: one PUT
-replaces a whole named graph), else through one SPARQL 1.1 Update request per graph
-(``DROP SILENT GRAPH <g> ; INSERT DATA {...}``; Update §2.2: a request SHOULD be treated atomically).
+``replace_graph`` and ``drop_graph`` are each one SPARQL 1.1 Update request (Update §2.2: a request
+SHOULD be treated atomically), because the graph, the union graph and the catalogue must change
+together; bulk loads go through the SPARQL 1.1 Graph Store HTTP Protocol (POST, §5.5) in batches.
 
 How the store guarantees of ``powkg.store`` are kept on a server powkg does not control:
 
 - **Whose graphs.** A shared server holds graphs that are not powkg's (Virtuoso alone ships three
   system graphs). powkg lists the graphs it wrote in a catalogue graph (``<g> a sd:NamedGraph``,
-  SPARQL 1.1 Service Description), written before the graph itself and removed in the same request
-  that drops it. ``graph_names`` reads the catalogue; a graph missing from it is invisible to queries.
-- **The default graph.** Every query names its dataset with the protocol's ``default-graph-uri`` and
-  ``named-graph-uri`` parameters (SPARQL 1.1 Protocol §2.1.4, which take precedence over FROM in the
-  query): the catalogued graphs without the quarantined ones, or ``default_graphs``. No server option
-  (Oxigraph's union default graph, Virtuoso's all-graphs default) is relied on.
-- **Answers.** The server answers in SPARQL JSON or N-Triples; powkg parses them into pyoxigraph
-  objects and writes every format itself, so a store's answers are byte-for-byte those of the
-  embedded store. Blank-node labels a parser refuses (Virtuoso's ``nodeID://b10001``) are rewritten,
-  and ``"1"^^xsd:boolean`` (Virtuoso's JSON) becomes the canonical ``"true"``.
+  SPARQL 1.1 Service Description), changed in the same request as the graph. ``graph_names`` reads
+  the catalogue; a graph missing from it is invisible to queries.
+- **The default graph is a merge** (SPARQL 1.1 Query §13.1), a set of triples: a triple stated by two
+  articles is answered once. Both Oxigraph server and Virtuoso answer it once per graph when given
+  several ``default-graph-uri``, so powkg keeps the union of the served graphs (all but the
+  quarantined ones) in a graph of its own, ``CATALOGUE#union``, maintained in the same request as each
+  graph, and queries name it as their default graph (Protocol §2.1.4, ``default-graph-uri``), with the
+  served graphs as named graphs. No server option (Oxigraph's union default graph, Virtuoso's
+  all-graphs default) is relied on.
+- **Blank nodes** travel as skolem IRIs and come back as blank nodes (see ``wire``); ``isBlank``,
+  ``isIRI`` and ``isURI`` in a query are rewritten to agree (see ``confine``).
+- **Answers** are parsed into pyoxigraph objects and written by the same serialisers as the
+  embedded store's (see ``wire``).
 
 Credentials come from settings read from the environment only (POWKG_STORE_USER and
 POWKG_STORE_PASSWORD for HTTP basic or digest, POWKG_STORE_TOKEN for a bearer token); they are never
@@ -28,11 +31,11 @@ part of the descriptor, a message or a repr.
 from __future__ import annotations
 
 import http.client
-import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -48,12 +51,12 @@ from ..errors import ConfigError, QueryError, QueryTimeout, StoreError
 from ..formats import PREFIXES, Format
 from ..iris import DEFAULT_BASE, QUARANTINE_MARK
 from . import QueryResult
-from .confine import confine, drops_everything, written_graphs
-from .terms import Answer, answer_to_result, serialise_answer, to_oxigraph
+from .confine import confine, drops_everything, mentions_graph, unskolemised_tests, written_graphs
+from .terms import Answer, answer_to_result, serialise_answer
+from .wire import GENID, UnreadableAnswer, batches, ntriples, parse_answer, skolemise
 
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 DEFAULT_CATALOGUE = DEFAULT_BASE + "graph/catalogue"
 
 RESULTS_ACCEPT = "application/sparql-results+json"
@@ -62,14 +65,27 @@ NTRIPLES = "application/n-triples"
 
 PARAMETERS = ("query", "update", "store", "load", "auth", "catalogue")
 AUTH_SCHEMES = ("basic", "digest")
+# Triples per INSERT DATA operation: Virtuoso refuses an update whose text it would build past 10 MB.
+TRIPLES_PER_OPERATION = 2_000
 
-# Endpoint layouts derivable from the query URL's last path segment: (update, graph store, URL
-# parameters of bulk loads), relative to the query URL; None keeps the query URL for updates, or means
-# no graph store. Oxigraph server's no_transaction loads with its bulk loader (3x faster here).
-LAYOUTS: dict[str, tuple[str | None, str | None, str]] = {
-    "query": ("update", "store", "no_transaction"),       # Oxigraph server
-    "sparql": (None, "sparql-graph-crud", ""),            # Virtuoso
-    "sparql-auth": (None, "sparql-graph-crud-auth", ""),  # Virtuoso, authenticated (digest)
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a kind of server keeps its endpoints, relative to the query URL, and how it loads fastest."""
+
+    update: str | None         # None: the query URL takes updates too
+    store: str | None          # the Graph Store Protocol endpoint; None: none
+    load: str = ""             # URL parameters of bulk-load requests
+    union_by_post: bool = False  # fill the union by sending each batch again (else: ADD, on the server)
+
+
+# Layouts derived from the query URL's last path segment. Oxigraph server loads with its bulk loader
+# under no_transaction (3x faster here), but copies a graph (ADD) in a transaction, slower than
+# parsing the batch again; Virtuoso copies a graph on the server twice as fast as it parses one.
+LAYOUTS: dict[str, Layout] = {
+    "query": Layout("update", "store", "no_transaction", union_by_post=True),   # Oxigraph server
+    "sparql": Layout(None, "sparql-graph-crud"),                                # Virtuoso
+    "sparql-auth": Layout(None, "sparql-graph-crud-auth"),                      # Virtuoso, authenticated
 }
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -101,6 +117,17 @@ class Endpoints:
     load: tuple[tuple[str, str], ...]   # URL parameters added to bulk loads (Oxigraph: no_transaction)
     auth: str                  # "basic" or "digest", used when a user is given
     catalogue: str             # the graph listing powkg's graphs
+    union_by_post: bool = False
+
+    @property
+    def union(self) -> str:
+        """The graph holding the union of the served graphs: every query's default graph."""
+        return self.catalogue + "#union"
+
+    @property
+    def nothing(self) -> str:
+        """A graph nothing is ever written to: the default graph of an empty dataset."""
+        return self.catalogue + "#nothing"
 
     @classmethod
     def parse(cls, descriptor: str, *, catalogue: str = DEFAULT_CATALOGUE) -> Endpoints:
@@ -124,21 +151,21 @@ class Endpoints:
         given = {name: values[-1] for name, values in params.items()}
         base = urlunsplit((scheme, parts.netloc, parts.path or "/", "", ""))
         query = urljoin(base, given["query"]) if given.get("query") else base
-        update_rel, store_rel, load = LAYOUTS.get(query.rstrip("/").rsplit("/", 1)[-1], (None, None, ""))
-        update = urljoin(query, given.get("update") or update_rel or query)
+        layout = LAYOUTS.get(query.rstrip("/").rsplit("/", 1)[-1], Layout(None, None))
+        update = urljoin(query, given.get("update") or layout.update or query)
         store_given = given.get("store")
         if store_given == "none":
             store = None
         elif store_given:
-            store, load = urljoin(query, store_given), ""    # a layout's load parameters go with its URL
+            store, layout = urljoin(query, store_given), Layout(None, None)   # a layout's ways go with its URL
         else:
-            store = urljoin(query, store_rel) if store_rel else None
-        load = given.get("load", load)
+            store = urljoin(query, layout.store) if layout.store else None
+        load = given.get("load", layout.load)
         auth = given.get("auth", "basic")
         if auth not in AUTH_SCHEMES:
             raise ConfigError(f"{where}: auth={auth!r}; choose one of: {', '.join(AUTH_SCHEMES)}")
         return cls(query=query, update=update, store=store, load=tuple(parse_qsl(load, keep_blank_values=True)),
-                   auth=auth, catalogue=given.get("catalogue") or catalogue)
+                   auth=auth, catalogue=given.get("catalogue") or catalogue, union_by_post=layout.union_by_post)
 
 
 class RemoteStore:
@@ -153,49 +180,48 @@ class RemoteStore:
         self._credentials = credentials or Credentials()
         self._opener = self._url_opener()
         self._http = httpx.Client(timeout=timeout, auth=self._httpx_auth(), headers=self._bearer())
-        # Queries over an empty dataset name this graph, which nothing ever writes.
-        self._nothing = self.endpoints.catalogue + "#nothing"
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.descriptor!r})"
 
     # -- writing --------------------------------------------------------------------------------
     def replace_graph(self, name: str, graph: Graph) -> None:
-        """Replace ``name`` in one request: a Graph Store PUT, or one DROP + INSERT DATA update."""
+        """Replace ``name`` in one SPARQL Update request: the graph, the union and the catalogue change
+        together or not at all."""
         _check_iri(name)
-        body = _ntriples(graph)
-        if not body:
-            self.drop_graph(name)
-            return
-        what = f"replacing graph <{name}> ({len(graph)} triples)"
-        if self.endpoints.store is None:
-            self._update(f"DROP SILENT GRAPH <{name}> ;\n"
-                         f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}}}\n"
-                         f"  GRAPH <{self.endpoints.catalogue}> {{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}",
-                         what=what)
-            return
-        # Catalogued first: if the PUT then fails, the catalogue names a graph that holds its old
-        # triples or none, never a mix; the next replace completes it.
-        self._catalogue(name)
-        self._graph_store("PUT", name, body, what=what)
+        lines = ntriples(graph)
+        served = QUARANTINE_MARK not in name
+        operations = [self._withdraw(name)] if served else []
+        operations.append(f"DROP SILENT GRAPH <{name}>")
+        operations += _insert_data([name, self.endpoints.union] if served else [name], lines)
+        operations.append(self._catalogue(name, listed=bool(lines)))
+        self._update(" ;\n".join(operations), what=f"replacing graph <{name}> ({len(lines)} triples)")
+
+    def drop_graph(self, name: str) -> None:
+        _check_iri(name)
+        operations = [self._withdraw(name)] if QUARANTINE_MARK not in name else []
+        operations += [f"DROP SILENT GRAPH <{name}>", self._catalogue(name, listed=False)]
+        self._update(" ;\n".join(operations), what=f"dropping graph <{name}>")
 
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
         """Replace ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes), sent in batches.
 
-        The graph is dropped (and catalogued) first, then each batch is appended with a Graph Store
-        POST (with the layout's load parameters: Oxigraph's bulk loader) or an INSERT DATA update; the
-        next batch is cut while the server loads the last one. Not one transaction: readers may see part
-        of the graph while it loads, and a failure leaves part of it; loading again replaces it whole.
+        The graph is emptied (and catalogued) first, then each batch is appended with a Graph Store
+        POST (with the layout's load parameters: Oxigraph's bulk loader) or an INSERT DATA update, and
+        to the union graph (the batch again, or one ADD at the end); the next batch is cut while the
+        server loads the last one. Not one transaction: readers may see part of the graph while it
+        loads, and a failure leaves part of it; loading again replaces it whole.
         """
         _check_iri(name)
-        self._update(f"DROP SILENT GRAPH <{name}> ;\n"
-                     f"INSERT DATA {{ GRAPH <{self.endpoints.catalogue}> "
-                     f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}", what=f"emptying graph <{name}> to load it")
+        served = QUARANTINE_MARK not in name
+        self._update(" ;\n".join([*([self._withdraw(name)] if served else []), f"DROP SILENT GRAPH <{name}>",
+                                  self._catalogue(name, listed=True)]), what=f"emptying graph <{name}> to load it")
+        scope = uuid.uuid4().hex[:12]          # blank-node labels are local to this load
         loaded = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="powkg-bulk-load") as sender:
             pending: Future[None] | None = None
-            for number, batch in enumerate(_batches(ntriples, self.batch_bytes), start=1):
-                following = sender.submit(self._load_batch, name, batch, number)
+            for number, batch in enumerate(batches(ntriples, self.batch_bytes), start=1):
+                following = sender.submit(self._load_batch, name, skolemise(batch, scope), number, served)
                 if pending is not None:
                     pending.result()
                 pending, loaded = following, True
@@ -203,49 +229,61 @@ class RemoteStore:
                 pending.result()
         if not loaded:
             self.drop_graph(name)
+        elif served and self.endpoints.store is not None and not self.endpoints.union_by_post:
+            self._update(f"ADD <{name}> TO <{self.endpoints.union}>", what=f"adding graph <{name}> to the union")
 
-    def _load_batch(self, name: str, batch: bytes, number: int) -> None:
+    def _load_batch(self, name: str, batch: bytes, number: int, served: bool) -> None:
         what = f"loading batch {number} ({len(batch):,} bytes of N-Triples) into graph <{name}>"
-        if self.endpoints.store is not None:
-            self._graph_store("POST", name, batch, what=what, extra=self.endpoints.load)
+        if self.endpoints.store is None:
+            targets = [name, self.endpoints.union] if served else [name]
+            self._update(" ;\n".join(_insert_data(targets, batch.splitlines(keepends=True))), what=what)
             return
-        self._update(f"INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode('utf-8')}}} }}", what=what)
+        self._graph_store("POST", name, batch, what=what, extra=self.endpoints.load)
+        if served and self.endpoints.union_by_post:
+            self._graph_store("POST", self.endpoints.union, batch, what=f"{what} (its union)",
+                              extra=self.endpoints.load)
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update in one request; the catalogue follows the graphs it names.
+        """Run a SPARQL 1.1 Update in one request; the catalogue and the union follow it.
 
         Every graph the update names as a constant (after GRAPH, WITH, INTO or TO) is catalogued if it
-        then holds triples, and leaves the catalogue if it does not, in the same request. Graphs reached
-        only through variables are not seen. DROP/CLEAR of ALL, NAMED or DEFAULT is refused: on a
-        shared server (and on Virtuoso, whose own configuration lives in graphs) powkg drops by name.
+        then holds triples, and leaves the catalogue if it does not; the union is then rebuilt from the
+        catalogued graphs, all in the same request. Graphs reached only through variables are not
+        catalogued. DROP/CLEAR of ALL, NAMED or DEFAULT is refused: on a shared server (and on Virtuoso,
+        whose own configuration lives in graphs) powkg drops by name.
         """
         if drops_everything(sparql):
             raise QueryError("malformed SPARQL update: a remote store drops and clears graphs by name only, "
                              "never ALL, NAMED or DEFAULT")
-        written = " ".join(f"<{g}>" for g in sorted(written_graphs(sparql)) if not _IRI_FORBIDDEN.search(g))
-        text = sparql.rstrip().removesuffix(";")
+        catalogue, union = self.endpoints.catalogue, self.endpoints.union
+        entry = f"GRAPH <{catalogue}> {{ ?g <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }}"
+        operations = [sparql.rstrip().removesuffix(";")]
+        written = " ".join(f"<{g}>" for g in sorted(written_graphs(sparql))
+                           if not _IRI_FORBIDDEN.search(g) and g not in (catalogue, union))
         if written:
-            entry = f"GRAPH <{self.endpoints.catalogue}> {{ ?g <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }}"
-            text += (f"\n;\nINSERT {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
-                     f"FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
-                     f"\n;\nDELETE {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
-                     f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+            operations += [f"INSERT {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
+                           "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+                           f"DELETE {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
+                           "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"]
+        operations += [f"DROP SILENT GRAPH <{union}>",
+                       f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ {entry} "
+                       f"FILTER(!CONTAINS(STR(?g), \"{QUARANTINE_MARK}\")) GRAPH ?g {{ ?s ?p ?o }} }}"]
         try:
-            self._update(text, what=f"running the update {_summary(sparql)!r}")
+            self._update("\n;\n".join(operations), what=f"running the update {_summary(sparql)!r}")
         except _UpdateRefused as refused:
             raise QueryError(f"malformed SPARQL update: {_server(self.endpoints.update)} answered: "
                              f"{refused.message}") from None
 
-    def drop_graph(self, name: str) -> None:
-        _check_iri(name)
-        self._update(f"DROP SILENT GRAPH <{name}> ;\n"
-                     f"DELETE DATA {{ GRAPH <{self.endpoints.catalogue}> "
-                     f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}", what=f"dropping graph <{name}>")
+    def _withdraw(self, name: str) -> str:
+        """An operation removing from the union the triples that only graph ``name`` states."""
+        return (f"DELETE {{ GRAPH <{self.endpoints.union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH <{self.endpoints.catalogue}> {{ ?other <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} "
+                f"FILTER(?other != <{name}> && !CONTAINS(STR(?other), \"{QUARANTINE_MARK}\")) "
+                f"GRAPH ?other {{ ?s ?p ?o }} }} }}")
 
-    def _catalogue(self, name: str) -> None:
-        self._update(f"INSERT DATA {{ GRAPH <{self.endpoints.catalogue}> "
-                     f"{{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}",
-                     what=f"adding graph <{name}> to the catalogue")
+    def _catalogue(self, name: str, *, listed: bool) -> str:
+        verb = "INSERT" if listed else "DELETE"
+        return f"{verb} DATA {{ GRAPH <{self.endpoints.catalogue}> {{ <{name}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }}"
 
     # -- reading --------------------------------------------------------------------------------
     def graph_names(self) -> list[str]:
@@ -285,32 +323,31 @@ class RemoteStore:
 
         The dataset: ``query_dataset`` keeps the query's own FROM / FROM NAMED; otherwise the given
         graphs (``named_graphs`` None: the same as the default graphs), or by default the union of
-        powkg's graphs but the quarantined ones, as in the embedded store.
+        powkg's graphs but the quarantined ones (with those graphs as the named graphs), as in the
+        embedded store.
         """
         _refuse_update(sparql)
         if query_dataset:
-            return self._answer(sparql, default=(), named=())
-        if default_graphs is not None and named_graphs is not None:
-            return self._answer_within(sparql, list(default_graphs), list(named_graphs))
-        return self._answer_over(sparql, default_graphs)
-
-    def _answer_over(self, sparql: str, default_graphs: Sequence[str] | None) -> Answer:
-        """The answer over powkg's graphs but the quarantined ones, or over ``default_graphs``."""
-        names = list(default_graphs) if default_graphs is not None else [
-            g for g in self.graph_names() if QUARANTINE_MARK not in g]
-        return self._answer_within(sparql, names, names)
+            return self._answer(unskolemised_tests(sparql, GENID), default=(), named=())
+        if default_graphs is None and named_graphs is None:
+            # Without a GRAPH pattern the named graphs cannot matter: no need to ask which there are.
+            served = [g for g in self.graph_names() if QUARANTINE_MARK not in g] if mentions_graph(sparql) else []
+            return self._answer_within(sparql, [self.endpoints.union], served)
+        default = list(default_graphs or ())
+        return self._answer_within(sparql, default, default if named_graphs is None else list(named_graphs))
 
     def _answer_within(self, sparql: str, default: list[str], named: list[str]) -> Answer:
         # <nothing> is a named graph of every dataset: Virtuoso answers a GRAPH <g> outside the named
         # graphs with one empty solution (ASK says true), but an empty graph inside them correctly.
-        named = [*named, self._nothing]
-        return self._answer(confine(sparql, set(named), self._nothing), default=default or [self._nothing],
-                            named=named)
+        nothing = self.endpoints.nothing
+        named = [*named, nothing]
+        text = unskolemised_tests(confine(sparql, set(named), nothing), GENID)
+        return self._answer(text, default=default or [nothing], named=named)
 
     def _triples(self, name: str) -> list[ox.Triple]:
         # A SELECT, not a CONSTRUCT: Virtuoso cuts both at ResultSetMaxRows, but says so only for a SELECT.
         _check_iri(name)
-        answer = self._answer("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", default=[name], named=[self._nothing],
+        answer = self._answer("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", default=[name], named=[self.endpoints.nothing],
                               what=f"reading graph <{name}>")
         assert isinstance(answer, ox.QuerySolutions)
         return [ox.Triple(row["s"], row["p"], row["o"]) for row in answer]  # type: ignore[arg-type]
@@ -354,7 +391,10 @@ class RemoteStore:
         if cut_at:
             raise StoreError(f"{_server(url)} cut its answer short at {cut_at} rows when {what}; raise the "
                              "server's limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
-        return _parse_answer(media_type, body, url, what)
+        try:
+            return parse_answer(media_type, body)
+        except UnreadableAnswer as exc:
+            raise StoreError(f"{_server(url)} gave an answer powkg cannot read when {what}: {exc}") from None
 
     def _authenticate(self, client: SPARQLWrapper) -> None:
         if self._credentials.token:
@@ -384,11 +424,11 @@ class RemoteStore:
                      extra: tuple[tuple[str, str], ...] = ()) -> None:
         assert self.endpoints.store is not None
         # Graph Store Protocol §4.2: a graph named by IRI is addressed indirectly, ?graph=IRI.
-        self._send(method, self.endpoints.store, what=what, content=body, params=[("graph", name), *extra],
+        self._send(method, self.endpoints.store, what=what, content=body, params=(("graph", name), *extra),
                    headers={"Content-Type": NTRIPLES})
 
     def _send(self, method: str, url: str, *, what: str, content: bytes,
-              headers: dict[str, str], params: list[tuple[str, str]] | None = None) -> None:
+              headers: dict[str, str], params: tuple[tuple[str, str], ...] = ()) -> None:
         try:
             response = self._http.request(method, url, content=content, headers=headers, params=params)
         except httpx.TimeoutException as exc:
@@ -461,83 +501,14 @@ class _Wrapper(SPARQLWrapper):
                 raise _Refused(exc.code, exc.read()) from None
 
 
-# -- answers ----------------------------------------------------------------------------------------
-def _parse_answer(media_type: str, body: bytes, url: str, what: str) -> Answer:
-    kind = media_type.split(";")[0].strip().lower()
-    try:
-        if kind in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(_normalised_json(body), format=ox.QueryResultsFormat.JSON)
-        if kind == "application/sparql-results+xml":
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
-        rdf_format = ox.RdfFormat.from_media_type(kind)
-        if rdf_format is None:
-            raise ValueError(f"unexpected media type {kind or '(none)'!r}")
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=rdf_format)]
-    except (SyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"{_server(url)} gave an answer powkg cannot read when {what}: {exc}") from None
-
-
-def _normalised_json(body: bytes) -> bytes:
-    """SPARQL 1.1 JSON results as pyoxigraph reads them (SPARQL Results JSON §3.2.2)."""
-    data = json.loads(body)
-    if "boolean" in data:
-        return json.dumps({"head": {}, "boolean": bool(data["boolean"])}).encode("utf-8")
-    rows = [{name: _json_term(term) for name, term in row.items()} for row in data["results"]["bindings"]]
-    return json.dumps({"head": {"vars": data["head"].get("vars", [])},
-                       "results": {"bindings": rows}}).encode("utf-8")
-
-
-def _json_term(term: dict[str, str]) -> dict[str, str]:
-    kind = term["type"]
-    if kind == "bnode":
-        return {"type": "bnode", "value": _bnode_label(term["value"])}
-    if kind in ("literal", "typed-literal"):    # "typed-literal": SPARQL 1.0 JSON, still sent by Virtuoso
-        literal = {"type": "literal", "value": term["value"]}
-        if "xml:lang" in term:
-            literal["xml:lang"] = term["xml:lang"]
-        elif "datatype" in term:
-            literal["datatype"] = term["datatype"]
-            if term["datatype"] == XSD_BOOLEAN and term["value"] in ("0", "1"):
-                literal["value"] = "true" if term["value"] == "1" else "false"
-        return literal
-    return {"type": kind, "value": term["value"]}
-
-
-def _bnode_label(label: str) -> str:
-    """A blank-node label N-Triples accepts, one-to-one with the server's (nodeID://b1 -> nodeID_3a_2f_2fb1)."""
-    if re.fullmatch(r"[A-Za-z0-9_]+", label):
-        return label
-    escaped = "".join(c if c.isascii() and (c.isalnum() or c == "_") else f"_{ord(c):02x}" for c in label)
-    return escaped if escaped[0].isalnum() else "b" + escaped
-
-
 # -- helpers ----------------------------------------------------------------------------------------
-def _ntriples(graph: Graph) -> bytes:
-    """The graph as N-Triples, each term as the embedded store keeps it.
-
-    Oxigraph stores some literals in canonical form ("5"^^xsd:nonNegativeInteger is kept as
-    "5"^^xsd:integer, "007"^^xsd:integer as "7"); Virtuoso keeps them as written. Passing the triples
-    through an in-memory pyoxigraph store first makes every store hold, and answer with, the same terms.
-    """
-    canonical = ox.Store()
-    canonical.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-                     for s, p, o in graph)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in canonical]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-
-
-def _batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
-    """N-Triples chunks regrouped into batches of about ``size`` bytes, each cut after a whole line."""
-    buffer = bytearray()
-    for chunk in chunks:
-        buffer += chunk
-        if len(buffer) >= size:
-            cut = buffer.rfind(b"\n") + 1
-            if cut:
-                yield bytes(buffer[:cut])
-                del buffer[:cut]
-    if buffer.strip():
-        yield bytes(buffer) + (b"" if buffer.endswith(b"\n") else b"\n")
+def _insert_data(graphs: list[str], lines: list[bytes]) -> list[str]:
+    """INSERT DATA operations writing the N-Triples ``lines`` (no blank nodes) into each of ``graphs``."""
+    operations = []
+    for start in range(0, len(lines), TRIPLES_PER_OPERATION):
+        triples = b"".join(lines[start:start + TRIPLES_PER_OPERATION]).decode("utf-8")
+        operations.append("INSERT DATA { " + " ".join(f"GRAPH <{g}> {{\n{triples}}}" for g in graphs) + " }")
+    return operations
 
 
 def _refuse_update(sparql: str) -> None:

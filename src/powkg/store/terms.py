@@ -57,12 +57,13 @@ def answer_to_result(answer: Answer) -> QueryResult:
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
-        rows = tuple({name: to_rdflib(value) for name in variables
+        rows = tuple({name: to_rdflib(value) for name in variables  # type: ignore[arg-type]  # no RDF-star here
                       if (value := solution[name]) is not None} for solution in answer)
         return QueryResult(kind="select", variables=variables, rows=rows)
     graph = Graph()
     for triple in answer:
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),  # type: ignore[arg-type]
+                   to_rdflib(triple.object)))  # type: ignore[arg-type]
     return QueryResult(kind="graph", graph=graph)
 
 
@@ -72,7 +73,10 @@ def serialise_answer(answer: Answer, fmt: Format) -> tuple[str, bytes]:
         kind = "ask" if isinstance(answer, ox.QueryBoolean) else "select"
         if not fmt.results:
             raise QueryError(f"a {kind.upper()} answer cannot be written as {fmt.name}")
-        return kind, answer.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
-    if fmt.results:
-        raise QueryError(f"a graph answer cannot be written as {fmt.name}")
-    return "graph", ox.serialize(answer, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+        body = answer.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+    else:
+        if fmt.results:
+            raise QueryError(f"a graph answer cannot be written as {fmt.name}")
+        kind, body = "graph", ox.serialize(answer, format=fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+    assert body is not None   # without an output file, pyoxigraph returns the bytes
+    return kind, body
