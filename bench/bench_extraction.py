@@ -4,6 +4,7 @@
     python bench/bench_extraction.py --articles 20000 --workers 4
     python bench/bench_extraction.py --build 10000        # also build them into an on-disk store
     python bench/bench_extraction.py --build 300          # ... or a part of them, and extrapolate
+    python bench/bench_extraction.py --build 10000 --build-only
 
 The corpus is the bundled sample (data/sample, 31 articles in three languages), copied until there are
 ``--articles`` files. Each copy ends with a sentence of its own ('Archived by the benchmark as copy
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="processes for the parallel run and the build")
     parser.add_argument("--build", type=int, default=0, metavar="N",
                         help="also build N of the articles into an on-disk store (0: skip the build)")
+    parser.add_argument("--build-only", action="store_true", help="skip the read + extract + map runs")
     parser.add_argument("--sample", type=Path, default=REPO / "data" / "sample")
     parser.add_argument("--work", type=Path, help="folder for the replicated corpus (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -177,9 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         paths = replicate(args.sample, work, args.articles)
         print(f"corpus          {len(paths)} articles in {work} ({sum(p.stat().st_size for p in paths) >> 20} MB)")
         print(f"warm-up         {warm_up(project, args.sample):.2f} s (analyzers, inflected gazetteers)")
-        single(paths, project)
-        if args.workers > 1:
-            parallel(paths, project, args.workers, args.sample)
+        if not args.build_only:
+            single(paths, project)
+            if args.workers > 1:
+                parallel(paths, project, args.workers, args.sample)
         if args.build:
             build_store(paths, project, min(args.build, len(paths)), args.workers, len(paths))
     finally:

@@ -270,9 +270,14 @@ class RemoteStore:
                        f"FILTER(!CONTAINS(STR(?g), \"{QUARANTINE_MARK}\")) GRAPH ?g {{ ?s ?p ?o }} }}"]
         try:
             self._update("\n;\n".join(operations), what=f"running the update {_summary(sparql)!r}")
-        except _UpdateRefused as refused:
-            raise QueryError(f"malformed SPARQL update: {_server(self.endpoints.update)} answered: "
-                             f"{refused.message}") from None
+        except _WriteRefused as refused:
+            if refused.status == 400:
+                raise QueryError(f"malformed SPARQL update: {_server(self.endpoints.update)} answered: "
+                                 f"{refused.message}") from None
+            if refused.status == 500:
+                raise QueryError(f"the update could not be applied: {_server(self.endpoints.update)} "
+                                 f"answered: {refused.message}") from None
+            raise
 
     def _withdraw(self, name: str) -> str:
         """An operation removing from the union the triples that only graph ``name`` states."""
@@ -435,11 +440,9 @@ class RemoteStore:
             raise StoreError(self._timed_out(url, what)) from exc
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach {_server(url)} when {what}: {exc}") from exc
-        if response.status_code == 400:
-            raise _UpdateRefused(f"{_server(url)} refused the request (HTTP 400) when {what}: "
-                                 f"{_excerpt(response.content)}", _excerpt(response.content))
         if not response.is_success:
-            raise StoreError(self._refusal(url, response.status_code, _excerpt(response.content), what))
+            message = _excerpt(response.content)
+            raise _WriteRefused(self._refusal(url, response.status_code, message, what), response.status_code, message)
 
     def _httpx_auth(self) -> httpx.Auth | None:
         if not self._credentials.user:
@@ -465,12 +468,13 @@ class RemoteStore:
         return f"{_server(url)} answered HTTP {status} when {what}: {message}"
 
 
-class _UpdateRefused(StoreError):
-    """HTTP 400 to a write: powkg's own writes are well-formed, so the server refused the content;
-    ``RemoteStore.update`` turns it into a QueryError (the user's update is malformed)."""
+class _WriteRefused(StoreError):
+    """A write answered with an error status; ``RemoteStore.update`` turns 400 and 500 into a QueryError
+    (the user's update is malformed, or the server could not apply it: Virtuoso answers those with 500)."""
 
-    def __init__(self, text: str, message: str) -> None:
+    def __init__(self, text: str, status: int, message: str) -> None:
         super().__init__(text)
+        self.status = status
         self.message = message
 
 
