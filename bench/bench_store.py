@@ -12,7 +12,9 @@ this script on free loopback ports (tests/servers.py) in a temporary folder, and
 For each store, the same N-Triples file is loaded into an empty graph by two loaders, in turn,
 ``--repeat`` times each (the fastest load of each is shown):
 
-    powkg      ``Store.bulk_load(graph, chunks)``: the file read in 1 MiB chunks, sent in batches
+    powkg      ``Store.bulk_load(graph, chunks)``: the file read in 1 MiB chunks, sent in batches;
+               it also fills the store's union graph (the default graph of queries, a set of
+               triples), so it writes every triple twice where the peer writes it once
     peer       the store's own loader, fed the whole file at once:
                embedded         pyoxigraph ``Store.bulk_load(path=...)`` into a fresh store
                oxigraph-server  ``POST /store?graph=...&no_transaction`` (its bulk loader)

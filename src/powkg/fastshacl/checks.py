@@ -91,6 +91,8 @@ class MinCount(Check):
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
         if self.count == 0:
             return []
+        if ("fused", id(self)) in plan.memo:
+            return plan.memo[("fused", id(self))]
         if self.bounds is not None:
             return [self._result(row, plan) for row, n in _counts(self, select, plan) if n < self.count]
         fresh = Fresh()
@@ -109,6 +111,8 @@ class MaxCount(Check):
     bounds: tuple[int | None, int | None] | None = None
 
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
+        if ("fused", id(self)) in plan.memo:
+            return plan.memo[("fused", id(self))]
         if self.bounds is not None:
             return [self._result(row, plan) for row, n in _counts(self, select, plan) if n > self.count]
         fresh = Fresh()
@@ -141,6 +145,8 @@ class Class(Check):
     cls: URIRef = URIRef("urn:unset")
 
     def run(self, select: Select, plan: Plan) -> list[RawResult]:
+        if ("fused", id(self)) in plan.memo:
+            return plan.memo[("fused", id(self))]
         fresh = Fresh()
         values = plan.values(self.path, "?this", "?v", fresh)
         member = instance_of(plan.scope, "?v", plan.subclasses(self.cls), fresh)
@@ -236,7 +242,7 @@ _INTEGER_LEXICAL = "^[+-]?[0-9]+$"     # what Python's int() parses: rdflib's va
 _INTEGER_CLASS = Literal("integer")
 
 
-def _feature_binds(features: Features) -> str:
+def feature_binds(features: Features) -> str:
     kind = 'IF(isIRI(?v), "I", IF(isBlank(?v), "B", "L"))'
     if features.term:
         lexical = "IF(!isBlank(?v), ?v, \"\")"
@@ -259,7 +265,7 @@ def value_groups(select: Select, check: Check, plan: Plan, features: Features) -
     if key not in plan.memo:
         fresh = Fresh()
         query = (f"SELECT ?k ?d ?l ?n ?t (SAMPLE(?v) AS ?sample) WHERE {{ {check._head(plan, fresh)} "
-                 f"{plan.values(check.path, '?this', '?v', fresh)} {_feature_binds(features)} }} "
+                 f"{plan.values(check.path, '?this', '?v', fresh)} {feature_binds(features)} }} "
                  "GROUP BY ?k ?d ?l ?n ?t")
         plan.memo[key] = select(query)
     return plan.memo[key]

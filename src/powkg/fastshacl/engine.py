@@ -29,6 +29,7 @@ from rdflib.term import Node
 
 from ..iris import Iris
 from ..store import Store
+from . import fusion
 from .checks import Check, RawResult
 from .compiler import CompiledShapes
 from .focus import ObjectsOf, Plan, SubjectsOf, TargetClass, TargetNode
@@ -178,8 +179,12 @@ def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ont
         shared = Plan(onto_scope, onto_scope, ontology.subclasses, literal_objects=literal)
         each = Plan(article_scope, onto_scope, ontology.subclasses, graph="?g",
                     prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}", literal_objects=literal)
+        branches = {id(check): _branches(check, kinds, ontology) for check in compiled.checks}
+        fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][0]], select, own)
+        fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and ch.forward], select, shared)
+        fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and not ch.forward], select, each)
         for check in compiled.checks:
-            from_articles, from_ontology = _branches(check, kinds, ontology)
+            from_articles, from_ontology = branches[id(check)]
             if from_articles:
                 per_article.extend(check.run(select, own))
             if from_ontology and check.forward:
@@ -246,18 +251,21 @@ class ScratchChecker:
                         if isinstance(s, TargetNode)]
         clean = not _dirty(self.store, articles, self.ONTOLOGY, target_nodes)
         scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
+        own = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False)
+        theirs_plan = Plan(scope, OntologyScope(self.ONTOLOGY), ontology.subclasses)
+        branches = {id(check): _branches(check, kinds, ontology) for check in self.compiled.checks}
+        fusion.prefetch([ch for ch in self.compiled.checks if branches[id(ch)][0]], select, own)
+        fusion.prefetch([ch for ch in self.compiled.checks if branches[id(ch)][1] and not (clean and ch.forward)],
+                        select, theirs_plan)
         results: list[RawResult] = []
         for check in self.compiled.checks:
-            from_articles, from_ontology = _branches(check, kinds, ontology)
-            mine: list[RawResult] = []
-            if from_articles:
-                plan = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False)
-                mine = check.run(select, plan)
+            from_articles, from_ontology = branches[id(check)]
+            mine = check.run(select, own) if from_articles else []
             theirs: list[RawResult] = []
             if from_ontology and clean and check.forward:
                 theirs = [r for r in self._ontology_results(select, ontology) if r.check is check]
             elif from_ontology:
-                theirs = check.run(select, Plan(scope, OntologyScope(self.ONTOLOGY), ontology.subclasses))
+                theirs = check.run(select, theirs_plan)
             # A focus node found in both graphs is one focus node: its results come from one branch.
             seen = {r.focus for r in mine}
             results.extend(mine)
@@ -268,10 +276,12 @@ class ScratchChecker:
         """The results of every forward check on the ontology graph alone (computed once)."""
         if self._from_ontology is None:
             scope = OntologyScope(self.ONTOLOGY)
+            plan = Plan(scope, scope, ontology.subclasses)
+            forward = [check for check in self.compiled.checks if check.forward]
+            fusion.prefetch(forward, select, plan)
             found: list[RawResult] = []
-            for check in self.compiled.checks:
-                if check.forward:
-                    found.extend(check.run(select, Plan(scope, scope, ontology.subclasses)))
+            for check in forward:
+                found.extend(check.run(select, plan))
             self._from_ontology = found
         return self._from_ontology
 
@@ -297,6 +307,7 @@ def run_union(store: Store, compiled: CompiledShapes, articles: Articles, ontolo
                   literal_objects=literal_objects(store))]
     if terms is not None:
         plans.append(Plan(scope, scope, ontology.subclasses, restrict_value=terms, dedupe=True))
+    fusion.prefetch(compiled.checks, select, plans[0])
     for check in compiled.checks:
         for plan in plans:
             if terms is not None and not terms:

@@ -66,7 +66,8 @@ def _expand(pname: str, prefixes: dict[str, str]) -> str | None:
 
 
 def written_graphs(update: str) -> set[str]:
-    """The graphs an update names as constants where it may write: after GRAPH, WITH, INTO and TO.
+    """The graphs an update names as constants where it may write: after GRAPH, WITH, INTO and TO,
+    and the graphs MOVE empties (with COPY's and ADD's sources, which it reads).
 
     Graphs reached only through variables (``INSERT { GRAPH ?g {...} } WHERE {...}``) are not seen.
     """
@@ -87,10 +88,17 @@ def written_graphs(update: str) -> set[str]:
         elif state == "prefix-iri" and kind == "iri":
             prefixes[declared] = text[1:-1]
         word = text.upper() if kind == "word" else ""
-        if state == "graph" and word == "GRAPH":       # INTO GRAPH <g>, TO GRAPH <g>
+        if state == "graph" and word in ("GRAPH", "SILENT"):       # INTO GRAPH <g>, MOVE SILENT <g>
             continue
-        state = "graph" if word in ("GRAPH", "WITH", "INTO", "TO") else "prefix" if word == "PREFIX" else ""
+        state = ("graph" if word in ("GRAPH", "WITH", "INTO", "TO", "MOVE", "COPY", "ADD") else
+                 "prefix" if word == "PREFIX" else "")
     return found
+
+
+def has_own_dataset(update: str) -> bool:
+    """Whether the update names its own dataset (USING, USING NAMED or WITH): then the protocol's
+    using-graph-uri and using-named-graph-uri must not be sent (SPARQL 1.1 Protocol §2.2.3)."""
+    return any(m.lastgroup == "word" and m.group().upper() in ("USING", "WITH") for m in _TOKEN.finditer(update))
 
 
 def drops_everything(update: str) -> bool:

@@ -51,7 +51,7 @@ from ..errors import ConfigError, QueryError, QueryTimeout, StoreError
 from ..formats import PREFIXES, Format
 from ..iris import DEFAULT_BASE, QUARANTINE_MARK
 from . import QueryResult
-from .confine import confine, drops_everything, mentions_graph, unskolemised_tests, written_graphs
+from .confine import confine, drops_everything, has_own_dataset, mentions_graph, unskolemised_tests, written_graphs
 from .terms import Answer, answer_to_result, serialise_answer
 from .wire import GENID, UnreadableAnswer, batches, ntriples, parse_answer, skolemise
 
@@ -246,30 +246,39 @@ class RemoteStore:
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update in one request; the catalogue and the union follow it.
 
-        Every graph the update names as a constant (after GRAPH, WITH, INTO or TO) is catalogued if it
-        then holds triples, and leaves the catalogue if it does not; the union is then rebuilt from the
-        catalogued graphs, all in the same request. Graphs reached only through variables are not
-        catalogued. DROP/CLEAR of ALL, NAMED or DEFAULT is refused: on a shared server (and on Virtuoso,
-        whose own configuration lives in graphs) powkg drops by name.
+        Its WHERE clauses read the dataset a query reads: the union as default graph, powkg's graphs
+        (and those the update names) as named graphs, never the catalogue or the union graph itself
+        (protocol parameters using-graph-uri and using-named-graph-uri, unless the update has its own
+        USING or WITH). Every graph the update names as a constant (after GRAPH, WITH, INTO, TO, MOVE,
+        COPY or ADD) is catalogued if it then holds triples, and leaves the catalogue if it does not;
+        the union is rebuilt, all in the same request. Graphs reached only through variables are not
+        catalogued. DROP/CLEAR of ALL, NAMED or DEFAULT is refused: on a shared server (and on
+        Virtuoso, whose own configuration lives in graphs) powkg drops by name.
         """
         if drops_everything(sparql):
             raise QueryError("malformed SPARQL update: a remote store drops and clears graphs by name only, "
                              "never ALL, NAMED or DEFAULT")
         catalogue, union = self.endpoints.catalogue, self.endpoints.union
+        written = sorted(g for g in written_graphs(sparql)
+                         if not _IRI_FORBIDDEN.search(g) and g not in (catalogue, union))
+        known = list(dict.fromkeys([*self.graph_names(), *written]))
         entry = f"GRAPH <{catalogue}> {{ ?g <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }}"
         operations = [sparql.rstrip().removesuffix(";")]
-        written = " ".join(f"<{g}>" for g in sorted(written_graphs(sparql))
-                           if not _IRI_FORBIDDEN.search(g) and g not in (catalogue, union))
         if written:
-            operations += [f"INSERT {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
+            listed = " ".join(f"<{g}>" for g in written)
+            operations += [f"INSERT {{ {entry} }} WHERE {{ VALUES ?g {{ {listed} }} "
                            "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }",
-                           f"DELETE {{ {entry} }} WHERE {{ VALUES ?g {{ {written} }} "
+                           f"DELETE {{ {entry} }} WHERE {{ VALUES ?g {{ {listed} }} "
                            "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"]
-        operations += [f"DROP SILENT GRAPH <{union}>",
-                       f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ {entry} "
-                       f"FILTER(!CONTAINS(STR(?g), \"{QUARANTINE_MARK}\")) GRAPH ?g {{ ?s ?p ?o }} }}"]
+        served = " ".join(f"<{g}>" for g in known if QUARANTINE_MARK not in g)
+        operations.append(f"DROP SILENT GRAPH <{union}>")
+        if served:
+            operations.append(f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} "
+                              f"WHERE {{ VALUES ?g {{ {served} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        dataset = () if has_own_dataset(sparql) else (
+            ("using-graph-uri", union), *(("using-named-graph-uri", g) for g in known))
         try:
-            self._update("\n;\n".join(operations), what=f"running the update {_summary(sparql)!r}")
+            self._update("\n;\n".join(operations), what=f"running the update {_summary(sparql)!r}", params=dataset)
         except _WriteRefused as refused:
             if refused.status == 400:
                 raise QueryError(f"malformed SPARQL update: {_server(self.endpoints.update)} answered: "
@@ -421,8 +430,8 @@ class RemoteStore:
         return urllib.request.build_opener(*handlers)
 
     # -- SPARQL 1.1 Update and the Graph Store Protocol, through httpx ----------------------------------
-    def _update(self, update: str, *, what: str) -> None:
-        self._send("POST", self.endpoints.update, what=what, content=update.encode("utf-8"),
+    def _update(self, update: str, *, what: str, params: tuple[tuple[str, str], ...] = ()) -> None:
+        self._send("POST", self.endpoints.update, what=what, content=update.encode("utf-8"), params=params,
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
     def _graph_store(self, method: str, name: str, body: bytes, *, what: str,
@@ -536,10 +545,9 @@ def _summary(sparql: str, width: int = 100) -> str:
     title = re.search(r"^\s*#\+\s*title:\s*(.+)$", sparql, re.MULTILINE)
     if title:
         return title.group(1).strip()
-    lines = [line for line in sparql.splitlines()
-             if line.strip() and not line.lstrip().startswith("#")
-             and not re.match(r"\s*(PREFIX|BASE)\b", line, re.IGNORECASE)]
-    text = " ".join(" ".join(lines).split())
+    text = " ".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    text = re.sub(r"\b(PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)", "", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
 
 

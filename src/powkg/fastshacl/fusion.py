@@ -1,0 +1,136 @@
+"""One query for many checks: the checks of the property shapes of one node shape share their focus
+nodes, so their sh:class, cardinality and value-node checks run as one query each, the paths told apart
+by an index ``?i`` (each path in its own UNION branch). Results are those of the checks run one by one;
+only the number of passes over the data changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from rdflib import Literal
+from rdflib.term import Node
+
+from . import checks as c
+from .focus import Plan
+from .scopes import Fresh
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def prefetch(checks: Sequence[c.Check], select: c.Select, plan: Plan) -> None:
+    """Run the fusable checks in groups sharing a focus; their results wait in ``plan.memo``."""
+    by_focus: dict[int, list[c.Check]] = defaultdict(list)
+    for check in checks:
+        by_focus[id(check.focus)].append(check)
+    for group in by_focus.values():
+        classes = [ch for ch in group if isinstance(ch, c.Class)]
+        if len(classes) > 1:
+            _classes(classes, select, plan)
+        counts = _count_checks(group)
+        if len(counts) > 1:
+            _counts(counts, select, plan)
+        values = [ch for ch in group if isinstance(ch, c.ValueCheck)]
+        if len(values) > 1:
+            _values(values, select, plan)
+
+
+def _branches(items: Sequence[tuple[int, c.Check]], plan: Plan, fresh: Fresh, extra: str = "") -> str:
+    parts = []
+    for index, check in items:
+        parts.append(f"{{ {plan.values(check.path, '?this', '?v', fresh)} BIND({index} AS ?i) "
+                     f"{extra.replace('$i', str(index)) if extra else ''} }}")
+    return " UNION ".join(parts)
+
+
+def _classes(group: list[c.Class], select: c.Select, plan: Plan) -> None:
+    fresh = Fresh()
+    # one branch per distinct (shape, path), each check's classes keyed by the check's own index
+    paths: dict[tuple[int, str], int] = {}
+    items: list[tuple[int, c.Check]] = []
+    allowed = []
+    for index, check in enumerate(group):
+        key = (id(check.shape), repr(check.path))
+        if key not in paths:
+            paths[key] = len(items)
+            items.append((len(items), check))
+        for cls in plan.subclasses(check.cls):
+            allowed.append(f"({paths[key]} {index} {cls.n3()})")
+    member = plan.scope.triple("?v", _RDF_TYPE, "?t", fresh)
+    query = (f"SELECT DISTINCT {plan.keys} ?this ?i ?j ?v WHERE {{ {group[0]._head(plan, fresh)} "
+             f"{_branches(items, plan, fresh)} VALUES (?i ?j) {{ {' '.join(_pairs(paths, group))} }} "
+             f"FILTER NOT EXISTS {{ VALUES (?i ?j ?t) {{ {' '.join(allowed)} }} {member} }} }}")
+    found: dict[int, list[c.RawResult]] = defaultdict(list)
+    for row in select(query):
+        found[int(_int(row["j"]))].append(group[int(_int(row["j"]))]._result(row, plan, row["v"]))
+    for index, check in enumerate(group):
+        plan.memo[("fused", id(check))] = found.get(index, [])
+
+
+def _pairs(paths: dict[tuple[int, str], int], group: Sequence[c.Check]) -> list[str]:
+    return [f"({paths[(id(ch.shape), repr(ch.path))]} {j})" for j, ch in enumerate(group)]
+
+
+def _count_checks(group: list[c.Check]) -> list[c.Check]:
+    return [ch for ch in group if isinstance(ch, c.MinCount | c.MaxCount)
+            and not (isinstance(ch, c.MinCount) and ch.count == 0)]
+
+
+def _counts(group: list[c.Check], select: c.Select, plan: Plan) -> None:
+    fresh = Fresh()
+    paths: dict[tuple[int, str], int] = {}
+    items: list[tuple[int, c.Check]] = []
+    for check in group:
+        key = (id(check.shape), repr(check.path))
+        if key not in paths:
+            paths[key] = len(items)
+            items.append((len(items), check))
+    conditions = []
+    for check in group:
+        index = paths[(id(check.shape), repr(check.path))]
+        op = "<" if isinstance(check, c.MinCount) else ">"
+        conditions.append(f"(?i = {index} && COUNT(DISTINCT ?v) {op} {check.count})")  # type: ignore[attr-defined]
+    query = (f"SELECT {plan.keys} ?this ?i (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {group[0]._head(plan, fresh)} "
+             f"VALUES ?i {{ {' '.join(str(i) for i, _ in items)} }} OPTIONAL {{ {_branches(items, plan, fresh)} }} }} "
+             f"GROUP BY {plan.keys} ?this ?i HAVING ({' || '.join(conditions)})")
+    found: dict[int, list[c.RawResult]] = defaultdict(list)
+    rows = select(query)
+    for position, check in enumerate(group):
+        index = paths[(id(check.shape), repr(check.path))]
+        for row in rows:
+            if int(_int(row["i"])) != index:
+                continue
+            n = int(_int(row["n"]))
+            failing = n < check.count if isinstance(check, c.MinCount) else n > check.count  # type: ignore[attr-defined]
+            if failing:
+                found[position].append(check._result(row, plan))
+        plan.memo[("fused", id(check))] = found.get(position, [])
+
+
+def _values(group: list[c.ValueCheck], select: c.Select, plan: Plan) -> None:
+    """The value groups of every pure check of one focus, in one query; each check's groups are then
+    judged and its failing values looked up as when run alone."""
+    fresh = Fresh()
+    paths: dict[tuple[int, str, c.Features], int] = {}
+    items: list[tuple[int, c.Check, c.Features]] = []
+    for check in group:
+        key = (id(check.shape), repr(check.path), check.features)
+        if key not in paths:
+            paths[key] = len(items)
+            items.append((len(items), check, check.features))
+    branches = " UNION ".join(
+        f"{{ {plan.values(check.path, '?this', '?v', fresh)} BIND({index} AS ?i) {c.feature_binds(features)} }}"
+        for index, check, features in items)
+    query = (f"SELECT ?i ?k ?d ?l ?n ?t (SAMPLE(?v) AS ?sample) WHERE {{ {group[0]._head(plan, fresh)} "
+             f"{branches} }} GROUP BY ?i ?k ?d ?l ?n ?t")
+    rows: dict[int, list[dict[str, Node]]] = defaultdict(list)
+    for row in select(query):
+        rows[int(_int(row["i"]))].append(row)
+    for check in group:
+        index = paths[(id(check.shape), repr(check.path), check.features)]
+        plan.memo[("groups", id(check.shape), id(check.focus), check.features)] = rows.get(index, [])
+
+
+def _int(term: Node) -> int:
+    return int(term.toPython()) if isinstance(term, Literal) else int(str(term))
