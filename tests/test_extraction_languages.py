@@ -292,6 +292,8 @@ SENTENCES = [
     ("en", "The Coordination Headquarters said 95 Ukrainians came home: 90 service members and five civilians.",
      (None, 95, {"military": 90, "civilians": 5}, []), []),
     ("en", "Ukraine and Russia swapped 150 prisoners each on Friday.", (date(2024, 9, 13), 150, {}, []), []),
+    ("en", "Russia and Ukraine exchanged 150 prisoners of war each on Monday in a deal brokered by the UAE.",
+     (date(2024, 9, 9), 150, {}, ["united_arab_emirates"]), []),
     ("en", "Ukraine brought home 115 soldiers on Saturday, including 3 women, the president said.",
      (date(2024, 9, 14), 115, {"women": 3}, []), []),
     ("en", "Some 8,000 Ukrainians are still held in Russian captivity, Lubinets said.", None,

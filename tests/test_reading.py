@@ -258,7 +258,9 @@ def test_language_tags_of_pages_and_records(tag: str | None, code: str | None) -
     ("by Test Writer | September 14, 2024 12:41 PM", "Test Writer", date(2024, 9, 14)),
     ("By Test Writer", "Test Writer", None),
     ("Kyiv • 31 May 2025, 18:20", None, date(2025, 5, 31)),
-], ids=["by-name-and-date", "by-name", "place-and-date"])
+    ("By Test Reporter and Another Reporter", "Test Reporter and Another Reporter", None),
+    ("December 30, 2024 4:12 PM GMT", None, date(2024, 12, 30)),
+], ids=["by-name-and-date", "by-name", "place-and-date", "two-names", "time-zone"])
 def test_bylines_and_datelines_without_labels(lines: str, author: str | None, published: date | None) -> None:
     text, meta = clean_text(f"A headline about a swap\n{lines}\n\nTen soldiers came home today.")
     assert (meta.author, meta.published, text) == (author, published,

@@ -365,13 +365,14 @@ def run_cli(args: list[str], environ: dict[str, str], cwd: Path) -> subprocess.C
 
 
 @pytest.fixture(scope="module")
-def reference_graphs(project) -> dict[str, Graph]:
-    """Every graph of the sample as the embedded store holds it after a build."""
+def reference(project) -> tuple[dict[str, Graph], bool]:
+    """Every graph of the sample as the embedded store holds it after a build, and whether it conforms."""
     store = open_store("memory:")
-    build([SAMPLE], store, project)
-    graphs = {name: store.graph(name) for name in store.graph_names()}
-    store.close()
-    return graphs
+    try:
+        result = build([SAMPLE], store, project)
+        return {name: store.graph(name) for name in store.graph_names()}, result.report.conforms
+    finally:
+        store.close()
 
 
 SERVER_KINDS = ["oxigraph-server", "virtuoso"]
@@ -397,23 +398,30 @@ def same_graph(built: Graph, reference: Graph) -> bool:
     return isomorphic(timeless(built), timeless(reference))
 
 
-def assert_no_graph_is_half_written(server, reference_graphs: dict[str, Graph]) -> None:  # type: ignore[no-untyped-def]
+def assert_nothing_is_half_written(server, reference_graphs: dict[str, Graph]) -> None:  # type: ignore[no-untyped-def]
+    """Every article graph on the server is whole, and the union holds exactly the served graphs."""
     store = server.open()
     try:
         for name in sorted(server.graphs() - server.own_graphs):
             if "/graph/article/" in name:
                 assert same_graph(store.graph(name), reference_graphs[name]), f"{name} is half-written"
+        served = Graph()
+        for name in store.graph_names():
+            if "/graph/quarantine/" not in name:
+                for triple in store.graph(name):
+                    served.add(triple)
+        union = store.query("CONSTRUCT WHERE { ?s ?p ?o }").graph
+        assert union is not None and set(union) == set(served), "the union does not match the served graphs"
     finally:
         store.close()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", SERVER_KINDS)
-def test_a_server_stopped_mid_build_leaves_whole_graphs_and_a_rerun_completes(kind, project, reference_graphs,
-                                                                           tmp_path):
+def test_a_server_stopped_mid_build_leaves_whole_graphs_and_a_rerun_completes(kind, project, reference, tmp_path):
+    reference_graphs, conforms = reference
     server = start_server(kind, tmp_path / kind)
     try:
-        store = server.open()
         stored = 0
 
         def stop_the_server_soon(outcome) -> None:  # type: ignore[no-untyped-def]
@@ -422,25 +430,32 @@ def test_a_server_stopped_mid_build_leaves_whole_graphs_and_a_rerun_completes(ki
             if stored == 4:  # a little later, in the middle of whatever request is running then
                 threading.Timer(0.02, server.kill).start()
 
-        with pytest.raises(StoreError, match=r"the SPARQL store at http://127\.0\.0\.1:\d+/") as caught:
-            build([SAMPLE], store, project, progress=stop_the_server_soon)
-        store.close()
+        store = server.open()
+        try:
+            with pytest.raises(StoreError, match=r"the SPARQL store at http://127\.0\.0\.1:\d+/") as caught:
+                build([SAMPLE], store, project, progress=stop_the_server_soon)
+        finally:
+            store.close()
         assert caught.value.__cause__ is not None     # the transport's own error is kept as the cause
         server.start()
-        assert_no_graph_is_half_written(server, reference_graphs)
+        assert_nothing_is_half_written(server, reference_graphs)
         store = server.open()
-        result = build([SAMPLE], store, project)
-        assert store.graph_names() == sorted(reference_graphs)
-        for name, graph in reference_graphs.items():
-            assert same_graph(store.graph(name), graph), name
-        assert result.report.conforms
-        store.close()
+        try:
+            result = build([SAMPLE], store, project)
+            assert store.graph_names() == sorted(reference_graphs)
+            for name, graph in reference_graphs.items():
+                assert same_graph(store.graph(name), graph), name
+            assert result.report.conforms == conforms
+        finally:
+            store.close()
+        assert_nothing_is_half_written(server, reference_graphs)
     finally:
         server.stop()
 
 
 @pytest.mark.slow
-def test_the_cli_exits_2_when_the_server_stops_mid_build_and_a_rerun_completes(reference_graphs, tmp_path):
+def test_the_cli_exits_2_when_the_server_stops_mid_build_and_a_rerun_completes(reference, tmp_path):
+    reference_graphs, _ = reference
     server = start_server("oxigraph-server", tmp_path / "oxigraph")
     try:
         command = [sys.executable, "-m", "powkg.cli", "build", str(SAMPLE)]
@@ -460,13 +475,15 @@ def test_the_cli_exits_2_when_the_server_stops_mid_build_and_a_rerun_completes(r
         assert f"powkg: error: cannot reach the SPARQL store at http://127.0.0.1:{server.port}/" in output \
             or f"powkg: error: the SPARQL store at http://127.0.0.1:{server.port}/" in output, output
         server.start()
-        assert_no_graph_is_half_written(server, reference_graphs)
+        assert_nothing_is_half_written(server, reference_graphs)
         rerun = run_cli(["build", str(SAMPLE)], {"POWKG_STORE": server.descriptor}, cwd=tmp_path)
         assert rerun.returncode in (0, 1), rerun.stderr
         assert f"store: {server.descriptor}" in rerun.stdout
         store = server.open()
-        assert store.graph_names() == sorted(reference_graphs)
-        store.close()
+        try:
+            assert store.graph_names() == sorted(reference_graphs)
+        finally:
+            store.close()
     finally:
         server.stop()
 

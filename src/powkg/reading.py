@@ -44,7 +44,9 @@ _BYLINE = re.compile(r"(?:author|by|автор|авторка)\s*:\s*(?P<name>[^
                      r"(?P<rest>\d.*)?", re.IGNORECASE)
 # 'By Test Writer', 'by Test Writer | September 14, 2024 12:41 PM': a name of capitalised words
 _NAME = r"[A-ZА-ЯІЇЄҐ][\w'’.-]+"
-_BY_NAME = re.compile(rf"(?:[Bb]y|[Вв]ід|[Оо]т)\s+(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})\s*(?:[|·•,]\s*(?P<rest>.*))?")
+_FULL_NAME = rf"{_NAME}(?:\s+{_NAME}){{1,3}}"
+_BY_NAME = re.compile(rf"(?:[Bb]y|[Вв]ід|[Оо]т)\s+(?P<name>{_FULL_NAME}(?:(?:\s*,\s*|\s+(?:and|і|та|и)\s+)"
+                      rf"{_FULL_NAME})*)\s*(?:[|·•]\s*(?P<rest>.*))?")
 # ' date 2022-03-24 (WIRE- Kyiv Ledger)' and ' date 2024-12-30 (MENAFN- UkrinForm) first sentence ...'
 _WIRE = re.compile(r"\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s*\((?P<src>[^()\-–]+)[-–]\s*(?P<outlet>[^()]*)\)\s*")
 _GENERIC_WIRES = frozenset({"wire", "newswire", "news", "agency"})

@@ -6,8 +6,8 @@ Every value is a ``Stated`` whose ``Evidence`` holds the exact characters that s
 (``article.text[e.start:e.end] == e.quote``) and who the article credits with it. The stages:
 
     segmenting   lines, sentences, quotations (offsets into the clean text)
-    matching     the gazetteer's surface forms, one compiled regex per gazetteer
-    numbers      digits with separators, number words
+    matching     the gazetteer's surface forms in a word trie (inflected forms, shared heads)
+    numbers      digits with separators, number words of the three languages
     dates        date lines, dates in text resolved against the published date
     counting     what each number counts, and its nesting
     sentences    one sentence read once: mentions, dates, counts, cues
@@ -85,7 +85,8 @@ def extract_facts(article: Article, gazetteer: Gazetteer) -> Facts:
     mentions = matcher_for(gazetteer, lang).find(text)
     mention_starts = [m.start for m in mentions]
     dates = find_dates_in(text, article.published, [(s.start, s.end) for s in sentences])
-    agents = [m for m in mentions if m.term_of("agent") is not None]
+    # who can state a sentence: people and bodies of the vocabulary's stating agents, not mediators
+    agents = [m for m in mentions if (agent := m.term_of("agent")) is not None and "StatingAgent" in agent.classes]
     speakers = attribute(text, sentences, agents, lang)
     read = [read_sentence(text, s, tuple(_within(mentions, mention_starts, s.start, s.end)), article.published,
                           lang, who, in_sentence)

@@ -76,7 +76,8 @@ _DATELINE_FORMS = (
     re.compile(rf"(?P<y>{_YEAR})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_TIME}(?::\d{{2}})?)?"),
 )
 # What may follow a date on its line: a section name after a separator ('· Війна', '| War').
-_DATELINE_TAIL = re.compile(r"\s*(?:[·|•/,]\s*[\w'’:. -]{1,30})?\s*$")
+_DATELINE_TAIL = re.compile(r"(?:\s*\(?(?:gmt|utc|eet|eest|msk|cet|cest)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)?)?"
+                            r"\s*(?:[·|•/,]\s*[\w'’:. -]{1,30})?\s*$", re.IGNORECASE)
 
 
 def _make_date(year: int, month: int, day: int) -> date | None:
@@ -216,19 +217,9 @@ _GROUPS = ("wd", "d1", "m1", "m2", "d2", "y", "rel", "wd_only", "today", "nye", 
 
 _KEYWORDS = frozenset(MONTH_BY_NAME) | frozenset(WEEKDAY_BY_NAME) | {
     "today", "yesterday", "сьогодні", "вчора", "учора", "сегодня", "вчера", "eve", "easter", "великдень"}
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-
-
 # The date words, lowercase: a keyword not inside a longer word ("Thursday's" holds one, "mayor" none).
 _ANCHOR = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted((re.escape(k) for k in _KEYWORDS), key=len, reverse=True))
                      + r")(?![^\W\d_])|великодн|пасх")
-
-
-def _may_hold_date(text: str) -> bool:
-    lower = text.lower()
-    words = _WORD.findall(lower)
-    return not _KEYWORDS.isdisjoint(words) or not _KEYWORDS.isdisjoint(re.split("['’]", w)[0] for w in words) \
-        or "великодн" in lower or "пасх" in lower
 
 
 def _anchors(text: str, start: int, end: int) -> list[int]:

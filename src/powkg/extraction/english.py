@@ -41,7 +41,7 @@ ENGLISH = Language(
         r"(?:brought|brings|bringing|bring)\s+(?:\w+\s+){0,6}?(?:back|home)|"
         r"came\s+(?:back|home)|come\s+home|coming\s+home|(?:are|is|were)\s+(?:now\s+)?(?:back|home|free)|"
         r"back\s+home|on\s+their\s+way\s+(?:home|back)|got\s+back|gets\s+back|secured\s+the\s+(?:return|release)|"
-        r"traded|swapped|handed\s+over\s+to\s+(?:ukraine|kyiv|the\s+ukrainian\s+side)|went\s+the\s+other\s+way|received|managed\s+to\s+(?:return|bring|free|"
+        r"traded|swapped|exchanged|handed\s+over\s+to\s+(?:ukraine|kyiv|the\s+ukrainian\s+side)|went\s+the\s+other\s+way|received|managed\s+to\s+(?:return|bring|free|"
         r"release|rescue|repatriate|liberate|get\s+back))\b",
         re.IGNORECASE),
     exchange_noun=re.compile(r"\b(?:exchange|swap|prisoner\s+exchange)s?\b", re.IGNORECASE),

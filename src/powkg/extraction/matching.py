@@ -47,7 +47,7 @@ def dateline(text: str, mention: Mention) -> bool:
         return False
     line_start = text.rfind("\n", 0, mention.start) + 1
     return mention.text.isupper() and not text[line_start:mention.start].strip() and \
-        bool(re.match(r"\s*[-–—,(]", text[mention.end:mention.end + 3]))
+        bool(re.match(r"\s*[-–—,(/]", text[mention.end:mention.end + 3]))
 
 
 _TOKEN = re.compile(r"\w+(?:['’ʼ]\w+)*")
