@@ -49,13 +49,13 @@ def test_what_is_a_count(text: str, words, found: list[int]) -> None:
 
 
 @pytest.mark.parametrize(("text", "published", "value", "words"), [
-    ("Сьогодні, 9 квітня, з неволі звільнено", date(2022, 4, 9), date(2022, 4, 9), "Сьогодні, 9 квітня"),
-    ("Сорок пять военных 6 мая вернулись", date(2023, 5, 6), date(2023, 5, 6), "6 мая"),
-    ("В четверг из плена освобождены", date(2022, 12, 1), date(2022, 12, 1), "четверг"),
-    ("У четвер, 3 листопада, Україна провела обмін", date(2022, 11, 3), date(2022, 11, 3), "четвер, 3 листопада"),
-    ("На Великдень Україна повернула", date(2023, 4, 16), date(2023, 4, 16), "Великдень"),
-    ("after Thursday's exchange", date(2023, 2, 16), date(2023, 2, 16), "Thursday"),
-    ("on January 3 of this year", date(2024, 12, 30), date(2024, 1, 3), "January 3"),
+    ("Сьогодні, 12 березня, з полону повернулися", date(2024, 3, 12), date(2024, 3, 12), "Сьогодні, 12 березня"),
+    ("Тридцать военных 6 мая вернулись домой", date(2023, 5, 6), date(2023, 5, 6), "6 мая"),
+    ("В четверг из неволи вернулись", date(2022, 12, 1), date(2022, 12, 1), "четверг"),
+    ("У четвер, 3 листопада, відбувся обмін", date(2022, 11, 3), date(2022, 11, 3), "четвер, 3 листопада"),
+    ("На Великдень додому повернулися", date(2023, 4, 16), date(2023, 4, 16), "Великдень"),
+    ("after Thursday's swap", date(2023, 2, 16), date(2023, 2, 16), "Thursday"),
+    ("on March 5 of this year", date(2024, 12, 30), date(2024, 3, 5), "March 5"),
 ], ids=["today-and-date-uk", "day-month-ru", "weekday-ru", "weekday-and-date-uk", "easter-uk", "possessive-en",
         "of-this-year"])
 def test_dates_and_the_words_that_give_them(text: str, published: date, value: date, words: str) -> None:
@@ -64,8 +64,8 @@ def test_dates_and_the_words_that_give_them(text: str, published: date, value: d
 
 
 @pytest.mark.parametrize(("language", "text", "keys"), [
-    ("uk", "захисники Маріуполя та «Азовсталі», зі Зміїного, бійці Збройних сил України та нацгвардійців",
-     ["mariupol", "azovstal", "snake_island", "armed_forces", "national_guard"]),
+    ("uk", "оборонці Маріуполя й «Азовсталі», бійці зі Зміїного, військові Збройних сил України та нацгвардійців",
+     ["mariupol", "azovstal", "snake_island", "military", "armed_forces", "national_guard"]),
     ("uk", "на Бахмутському, Соледарському та Запорізькому напрямках", ["bakhmut", "soledar", "zaporizhzhia"]),
     ("ru", "в Мариуполе, на «Азовстали», в Еленовке, на Донецком и Луганском направлениях",
      ["mariupol", "azovstal", "olenivka", "donetsk", "luhansk"]),
@@ -89,103 +89,102 @@ def lines(*paragraphs: str) -> str:
 
 ARTICLES = {
     "uk-dash-list": ("uk", "2024-10-18", lines(
-        'Україна повернула з полону 95 захисників',
+        'Ще 95 українців удома',
         "",
-        'Сьогодні, 18 жовтня, з російського полону вдалося визволити 95 українців, повідомив '
-        'Координаційний штаб.',
+        'Сьогодні, 18 жовтня, додому з російської неволі повернулися 95 українців, повідомили в '
+        'Координаційному штабі.',
         "",
-        'Розподіл звільнених за відомствами:',
+        'Кого саме звільнено:',
         'ЗСУ — 40;',
         'ТрО — 20;',
         'НГУ — 25 (з них троє — з «Азову»);',
         'ДПСУ — 10.',
         "",
-        'Більшість із них захищали Маріуполь та «Азовсталь».',
+        'Чимало з них тримали оборону Маріуполя та «Азовсталі».',
     )),
     "uk-all-enlisted": ("uk", "2024-05-05", lines(
-        'На Великдень з полону повернулися 60 захисників',
+        'Великодній обмін: 60 захисників знову вдома',
         "",
-        'На Великдень Україна повернула з російської неволі 60 захисників.',
+        'На Великдень з неволі вдалося повернути 60 українських захисників.',
         "",
-        'За даними Координаційного штабу, усі звільнені — рядові та сержанти. Серед них:',
+        'Як уточнили в Координаційному штабі, усі звільнені — рядові та сержанти. Це:',
         '50 військовослужбовців Збройних сил України;',
         '6 нацгвардійців;',
         'по 2 представники Військово-морських сил і Державної прикордонної служби.',
         "",
-        'Бійці потрапили в полон на Бахмутському, Запорізькому та Херсонському напрямках.',
+        'У полон вони потрапили на Бахмутському, Запорізькому та Херсонському напрямках.',
         "",
-        'Попередній обмін відбувся 25 квітня, тоді додому повернулися 42 українці.',
+        'Попередній обмін відбувся 25 квітня: тоді вдалося визволити 42 українці.',
         "",
         'Загалом від початку повномасштабного вторгнення з полону вдалося звільнити понад 3000 '
         'українців.',
     )),
     "ru-words-and-left-links": ("ru", "2024-05-06", lines(
-        'Сорок пять украинских военнослужащих, оборонявших «Азовсталь» в Мариуполе, 6 мая вернулись '
-        'домой из плена.',
+        '6 мая из плена домой вернулись сорок пять украинских бойцов, защищавших «Азовсталь» и '
+        'Мариуполь.',
         "",
-        'В группе 42 мужчины и три женщины. Все они — бойцы Национальной гвардии. Офицеров среди '
-        'вернувшихся 10, рядовых и сержантов — 35.',
+        'Среди них 42 мужчины и три женщины. Все они — бойцы Национальной гвардии. Офицеров среди '
+        'освобождённых 10, рядовых и сержантов — 35.',
         "",
-        'Министерство обороны России сообщило, что домой вернулись три российских пилота.',
+        'По сообщению Министерства обороны России, домой вернулись и три российских лётчика.',
     )),
     "ru-formula": ("ru", "2024-08-01", lines(
-        'В четверг из плена освобождены 50 украинских военных: стороны договорились об обмене «50 на '
-        '50».',
+        'В четверг домой вернулись 50 украинских военных — обмен вновь прошёл по формуле «50 на 50».',
         "",
-        'Среди вернувшихся — защитники Змеиного и ЧАЭС, воевавшие на Донецком, Луганском и Запорожском '
-        'направлениях.',
+        'Среди освобождённых — защитники Змеиного и ЧАЭС, воевавшие на Донецком, Луганском и Запорожском'
+        ' направлениях.',
         "",
-        '26 июля свободу получили еще 12 человек: девять военнослужащих и трое гражданских.',
+        'А 26 июля из плена вышли на свободу ещё 12 человек: девять военнослужащих и трое гражданских.',
     )),
     "en-formula-and-nesting": ("en", "2024-02-16", lines(
-        'Ukraine and Russia carry out a 101-for-101 swap',
+        'A 101-for-101 swap brings soldiers and a civilian home',
         "",
-        'Ukraine freed 100 soldiers and one civilian from Russian captivity on Thursday, according to '
-        "the President's Office. Of the soldiers, 94 had defended Mariupol, and 63 of those fought at "
-        'the Azovstal steelworks.',
+        "A hundred Ukrainian troops and one civilian were freed on Thursday, the President's Office "
+        'said. Of the troops, 94 had fought in Mariupol, and 63 of them had held out at the Azovstal '
+        'steelworks.',
         "",
-        "Russia's Defense Ministry described the deal as a 101-for-101 swap.",
+        "Moscow's Defence Ministry called it a 101-for-101 exchange.",
     )),
     "en-kyiv-and-plants": ("en", "2024-04-10", lines(
-        'KYIV - Kyiv and Moscow on Wednesday completed an exchange of prisoners of war, the two sides '
+        'KYIV - Kyiv and Moscow carried out a prisoner exchange on Wednesday, officials on both sides '
         'said.',
         "",
-        'A hundred Ukrainian soldiers came home, among them guards of the Zaporizhzhia and Chornobyl '
-        'nuclear power plants and defenders of Hostomel. Kyiv gave up 100 Russian soldiers in return.',
+        'A hundred Ukrainian soldiers returned, including men who had guarded the Zaporizhzhia and '
+        'Chornobyl nuclear power plants and fighters from Hostomel. Kyiv gave up 100 Russian troops in '
+        'exchange.',
     )),
     "en-mediator-composition-bodies": ("en", "2024-07-06", lines(
-        'Ukraine gets back soldiers and civilians',
+        'Soldiers and civilians come home',
         "",
-        "Ukraine received 45 servicemen and two civilians on Thursday, the President's Office said. The "
-        'five commanders will stay in Turkey under the agreement reached between Zelensky and Turkish '
+        "Ukraine got back 45 soldiers and two civilians on Thursday, the President's Office said. Five "
+        'commanders are to remain in Turkey, in line with an agreement Zelensky reached with Turkish '
         'President Recep Tayyip Erdogan.',
         "",
-        'The remains of three people were also handed over: two foreign citizens and one Ukrainian '
-        'woman.',
+        'The bodies of three people were also returned: two foreign citizens and one Ukrainian woman.',
     )),
     "en-separately-and-same-day": ("en", "2024-04-14", lines(
-        'Thirty Ukrainians come home',
+        'Thirty people come home in a Thursday swap',
         "",
-        'Thirty Ukrainians, 22 service members and eight civilians, came home after an exchange of '
-        'prisoners on Thursday, Vereshchuk said.',
+        'Thirty Ukrainians — 22 service members and eight civilians — returned home on Thursday after a '
+        'prisoner exchange, the deputy prime minister said.',
         "",
-        'Separately, the Defence Ministry said two pilots were back in Ukraine.',
+        'Separately, the Defence Ministry reported that two airmen were back in Ukraine.',
         "",
-        'Also on Thursday, commanders in Kherson region traded four Russian soldiers for five Ukrainian '
-        'defenders near the village of Posad-Pokrovske.',
+        'Also on Thursday, commanders in the Kherson region traded four captured Russians for five '
+        'Ukrainian defenders near a frontline village.',
     )),
     "en-planned": ("en", "2024-05-20", lines(
-        'Kyiv and Moscow agree on a new swap',
+        'Sides agree on a prisoner swap',
         "",
-        'Kyiv and Moscow have agreed in principle to swap 300 prisoners next month, a mediator said on '
-        'Monday. No date has been fixed and no one has been released yet.',
+        'Moscow and Kyiv have agreed in principle to exchange 250 prisoners in the coming weeks, a '
+        'mediator said on Monday. Nobody has been released so far.',
     )),
     "en-bodies": ("en", "2024-09-18", lines(
-        'Bodies of 51 fallen defenders brought back',
+        'Remains of 60 fallen soldiers returned',
         "",
-        'The bodies of 51 Ukrainian soldiers killed in the war have been returned, the Ministry for '
-        'Reintegration reports. In the two years since this work began, Ukraine has recovered the '
-        'remains of 1,832 of its defenders.',
+        'The remains of 60 Ukrainian servicemen killed in action have been brought back to Ukraine, the '
+        'reintegration ministry says. Since this work began, Ukraine has recovered the bodies of 2,100 '
+        'of its defenders.',
     )),
 }
 
@@ -264,19 +263,19 @@ def test_a_second_exchange_of_the_same_day_is_told_apart(gazetteer: Gazetteer) -
 
 
 def test_ordinals_in_ukrainian_and_russian(gazetteer: Gazetteer) -> None:
-    texts = {"uk": "Україна та Росія провели третій обмін полоненими: додому повернулися 26 українців.",
-             "ru": "Это уже четвертый обмен пленными за две недели: домой вернулись 50 украинских военных."}
+    texts = {"uk": "Сторони здійснили п'ятий обмін полоненими, і додому повернулися 31 українець.",
+             "ru": "Это шестой обмен пленными за месяц: домой вернулись 40 украинских военных."}
     found = {}
     for language, text in texts.items():
         article = Article(id=language, text=text, language=language, source="test", published=date(2024, 1, 5))
         (exchange,) = extract_facts(article, gazetteer).exchanges
         found[language] = (exchange.ordinal.value if exchange.ordinal else None, exchange.ordinal_scope)
-    assert found == {"uk": (3, "обмін полоненими"), "ru": (4, "обмен пленными за две недели")}
+    assert found == {"uk": (5, "обмін полоненими"), "ru": (6, "обмен пленными за месяц")}
 
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("uk-all-enlisted", [(3000, "more than", "returned", "full_scale_invasion")]),
-    ("en-bodies", [(1832, None, "bodies_repatriated", None)]),
+    ("en-bodies", [(2100, None, "bodies_repatriated", None)]),
 ])
 def test_running_totals_with_their_measure_and_starting_point(name: str, expected: list, gazetteer: Gazetteer
                                                              ) -> None:

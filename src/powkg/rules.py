@@ -18,8 +18,13 @@ keys, owl:sameAs ...) makes ``UnsupportedOntologyError``: the rules never drop a
         built, then moved over the target); the number of inferred triples
     infer_article(store, ontology_graph, article_graph, target_graph) -> int
         after one article graph has been added: its entailments, including those it makes with what
-        the store held (transitive chains through other articles), added to ``target_graph``. Exact for
-        an added article; after a graph is replaced by a different version or dropped, run infer_all.
+        the store held (transitive chains through other articles), added to ``target_graph``; the size
+        of ``target_graph`` after. Exact for an added article; after a graph is replaced by a different
+        version or dropped, run infer_all.
+
+Each run sends two SPARQL Update requests (rules to a fixpoint, checked by ASK queries; then the
+clean-up and the move into the target graph), because a store may do work in proportion to its size
+after every update request.
 
 The store needs ``query``, ``graph``, ``graph_names`` and ``update`` (SPARQL 1.1 Update).
 """
@@ -175,17 +180,43 @@ class _Run:
                        f"GRAPH {st} {{ ?s {_iri(prop)} ?m . ?m {_iri(prop)}+ ?o }} }}")
         return ops
 
-    def fixpoint(self, before: list[str] | None = None) -> None:
-        """Apply the property rules (and ``before``, each round) until the staging graph stops growing."""
-        size = self.size()
-        while True:
-            self.update(*(before or []), *self.property_rules())
-            new = self.size()
-            if new == size:
-                return
-            size = new
+    def pending(self, before: list[str] | None = None) -> bool:
+        """Whether one more round of the property rules would add a triple (asked, not written)."""
+        st = _iri(self.staging)
+        asks = []
+        if self.schema.super_properties:
+            asks.append(f"{{ {_values('?p ?q', self.schema.super_properties)} GRAPH {st} {{ ?s ?p ?o }} "
+                        f"FILTER NOT EXISTS {{ GRAPH {st} {{ ?s ?q ?o }} }} }}")
+        if self.schema.inverses:
+            asks.append(f"{{ {_values('?p ?q', self.schema.inverses)} GRAPH {st} {{ ?s ?p ?o }} FILTER(!isLiteral(?o)) "
+                        f"FILTER NOT EXISTS {{ GRAPH {st} {{ ?o ?q ?s }} }} }}")
+        for prop in sorted(self.schema.transitive):
+            p = _iri(prop)
+            asks.append(f"{{ GRAPH {st} {{ ?s {p} ?m . ?m {p} ?o }} FILTER NOT EXISTS {{ GRAPH {st} {{ ?s {p} ?o }} }} }}")
+        for ask in asks:
+            if self.store.query(f"ASK {ask}").boolean:
+                return True
+        return bool(before) and self._neighbours_pending()
 
-    def type_rules(self) -> None:
+    def _neighbours_pending(self) -> bool:
+        return bool(getattr(self, "neighbour_asks", None)) and any(
+            self.store.query(f"ASK {ask}").boolean for ask in self.neighbour_asks)  # type: ignore[attr-defined]
+
+    def closure(self, first: list[str], before: list[str] | None = None, *, rounds: int = 3) -> list[str]:
+        """The operations of ``rounds`` rounds of the property rules (``before`` each round), after
+        ``first``, and the type rules: one update request. Few requests matter: a store may do work
+        proportional to its size after each one."""
+        ops = list(first)
+        for _ in range(rounds):
+            ops += [*(before or []), *self.property_rules()]
+        return ops + self.type_rules()
+
+    def run_to_fixpoint(self, first: list[str], before: list[str] | None = None) -> None:
+        self.update(*self.closure(first, before))
+        while self.pending(before):
+            self.update(*self.closure([], before))
+
+    def type_rules(self) -> list[str]:
         st = _iri(self.staging)
         ops = []
         if self.schema.domains:
@@ -197,7 +228,7 @@ class _Run:
         if self.schema.super_classes:
             ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?d }} }} WHERE {{ "
                        f"{_values('?c ?d', self.schema.super_classes)} GRAPH {st} {{ ?s a ?c }} }}")
-        self.update(*ops)
+        return ops
 
     def check_disjoint(self) -> None:
         st = _iri(self.staging)
@@ -211,8 +242,9 @@ class _Run:
             self.update(f"DROP SILENT GRAPH {st}")
             raise ShapesError("OWL RL reasoning found the graph inconsistent: " + "; ".join(problems))
 
-    def keep_only_inferences(self, ontology: str) -> None:
-        """Drop from staging what infer() drops: asserted triples, machinery, the ontology's own terms."""
+    def keep_only_inferences(self) -> list[str]:
+        """Operations dropping from staging what infer() drops: asserted triples, machinery, the
+        ontology's own terms."""
         st = _iri(self.staging)
         machinery = " || ".join(f'STRSTARTS(STR(?p), "{ns}")' for ns in _MACHINERY)
         machinery_type = " || ".join(f'STRSTARTS(STR(?o), "{ns}")' for ns in _MACHINERY)
@@ -228,7 +260,7 @@ class _Run:
             terms = " ".join(_iri(t) for t in sorted(self.schema.terms))
             ops.append(f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {terms} }} "
                        f"GRAPH {st} {{ ?s ?p ?o }} }}")
-        self.update(*ops)
+        return ops
 
 
 def _prepare(store: Store, ontology_graph: str, target_graph: str) -> tuple[Schema, str, tuple[str, ...]]:
@@ -262,14 +294,11 @@ def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
         seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ VALUES ?c {{ "
                     f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH ?g {{ ?s a ?c }} "
                     f"{_asserted('?g', excluded)} }}")
-    run.update(*seed)
-    run.fixpoint()
-    run.type_rules()
+    run.run_to_fixpoint(seed)
     run.check_disjoint()
-    run.keep_only_inferences(ontology_graph)
-    count = run.size()
-    run.update(f"DROP SILENT GRAPH {_iri(target_graph)}", f"MOVE SILENT {st} TO {_iri(target_graph)}")
-    return count
+    run.update(*run.keep_only_inferences(), f"DROP SILENT GRAPH {_iri(target_graph)}",
+               f"MOVE SILENT {st} TO {_iri(target_graph)}")
+    return _count(store, target_graph)
 
 
 def infer_article(store: Store, ontology_graph: str, article_graph: str, target_graph: str) -> int:
@@ -287,28 +316,32 @@ def infer_article(store: Store, ontology_graph: str, article_graph: str, target_
     if schema.typed_classes:
         seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ VALUES ?c {{ "
                     f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH {_iri(article_graph)} {{ ?s a ?c }} }}")
-    run.update(*seed)
     # A transitive chain can run through edges other articles (or earlier inferences) hold: each round,
     # bring the stored edges that touch the staged ones into the staging graph, then close.
     stored = _asserted("?g", (*excluded[:-1], staging))     # asserted graphs and the inferred graph
-    neighbours = []
+    neighbours, asks = [], []
     for prop in sorted(schema.transitive):
         p = _iri(prop)
-        neighbours.append(f"INSERT {{ GRAPH {st} {{ ?u {p} ?x }} }} WHERE {{ GRAPH {st} {{ ?x {p} ?y }} "
-                          f"GRAPH ?g {{ ?u {p} ?x }} {stored} }}")
-        neighbours.append(f"INSERT {{ GRAPH {st} {{ ?y {p} ?v }} }} WHERE {{ GRAPH {st} {{ ?x {p} ?y }} "
-                          f"GRAPH ?g {{ ?y {p} ?v }} {stored} }}")
-    run.fixpoint(neighbours)
-    run.type_rules()
+        for staged, found, new in (("?x {p} ?y", "?u {p} ?x", "?u {p} ?x"), ("?x {p} ?y", "?y {p} ?v", "?y {p} ?v")):
+            staged, found, new = (t.format(p=p) for t in (staged, found, new))
+            neighbours.append(f"INSERT {{ GRAPH {st} {{ {new} }} }} WHERE {{ GRAPH {st} {{ {staged} }} "
+                              f"GRAPH ?g {{ {found} }} {stored} }}")
+            asks.append(f"{{ GRAPH {st} {{ {staged} }} GRAPH ?g {{ {found} }} {stored} "
+                        f"FILTER NOT EXISTS {{ GRAPH {st} {{ {new} }} }} }}")
+    run.neighbour_asks = asks  # type: ignore[attr-defined]
+    run.run_to_fixpoint(seed, neighbours)
     # Types the store already holds for the article's nodes take part in disjointness too.
     _check_disjoint_incremental(run, target_graph)
-    run.keep_only_inferences(ontology_graph)
-    count = run.size()
-    run.update(f"ADD SILENT {st} TO {target}",
+    run.update(*run.keep_only_inferences(), f"ADD SILENT {st} TO {target}",
                f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_iri(article_graph)} {{ ?s ?p ?o }} "
                f"GRAPH {target} {{ ?s ?p ?o }} }}",
                f"DROP SILENT GRAPH {st}")
-    return count
+    return _count(store, target_graph)
+
+
+def _count(store: Store, graph: str) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}").rows
+    return int(rows[0]["n"].toPython()) if rows else 0  # type: ignore[union-attr]
 
 
 def _check_disjoint_incremental(run: _Run, target_graph: str) -> None:

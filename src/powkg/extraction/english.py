@@ -145,7 +145,8 @@ ENGLISH = Language(
         r"\b(?:mediat\w*|brokered|broker|go[\s-]between|intermediar\w*|facilitat\w*|with\s+the\s+(?:help|"
         r"assistance|support)\s+of|thanks\s+to|(?:grateful|gratitude|thank\w*)\s+(?:to\s+)?.{0,60}?\bfor\b|"
         r"assistance\s+in\s+(?:organi[sz]ing|arranging)|helped\s+(?:to\s+)?(?:organi[sz]e|arrange|secure)|"
-        r"involved\s+in\s+(?:arranging|organi[sz]ing)|agreement\s+(?:reached\s+)?(?:between|with))", re.IGNORECASE),
+        r"involved\s+in\s+(?:arranging|organi[sz]ing)|agreement\s+(?:[\w'’-]+\s+){0,3}?(?:reached\s+|struck\s+)?"
+        r"(?:between|with))", re.IGNORECASE),
     not_mediation=re.compile(r"\bgrain\b", re.IGNORECASE),
     speech=re.compile(r"\b(?:said|says|say|stated|states|wrote|writes|reported|reports|announced|announces|"
                       r"noted|notes|added|adds|told|posted|explained|clarified|emphasi[sz]ed|stressed|confirmed|"
@@ -167,7 +168,8 @@ ENGLISH = Language(
         r"\bstill\s+(?:held|in\s+captivity)|\bremain\s+in\s+captivity", re.IGNORECASE),
     superlative_since=re.compile(r"\b(?:largest|biggest|major|largest-ever|most|\d+(?:st|nd|rd|th)|"
                                  + "|".join(_ORDINAL_WORDS) + r")\b[^.;]{0,80}?\b(?:since|yet|"
-                                 r"to\s+date)\b|\bso\s+far\b[^.;]{0,30}\b(?:largest|biggest)\b", re.IGNORECASE),
+                                 r"to\s+date|this\s+(?:year|month|week)|in\s+(?:19|20)\d\d)\b|"
+                                 r"\bso\s+far\b[^.;]{0,30}\b(?:largest|biggest)\b", re.IGNORECASE),
     held=re.compile(r"\b(?:held|holding|in\s+captivity|captive|remain)\b", re.IGNORECASE),
     as_of=re.compile(r"\bas\s+of\s+$", re.IGNORECASE),
     previous_exchange=re.compile(
