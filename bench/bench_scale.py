@@ -315,7 +315,8 @@ def report(label: str, fast: dict, owl: dict | None, shacl: dict | None, timeout
     same = None if shacl is None else shacl["report"] == fast["report"]
     same_inferred = None if owl is None else owl["inferred"] == fast["inferred"]
     print(f"owlrl: reasoning {fmt(owl_s, t)} ({ratio(owl_s, fast['reason_s'], t)} the fast path)"
-          + (f", {owl['inferred']:,} inferred (same count: {same_inferred}), peak {owl['peak_mib']:.0f} MiB" if owl else ""))
+          + (f", {owl['inferred']:,} inferred (same count: {same_inferred}), peak {owl['peak_mib']:.0f} MiB"
+             if owl else ""))
     print(f"pyshacl: validation {fmt(shacl_s, t)} ({ratio(shacl_s, fast['validate_s'], t)} the fast path)"
           + (f", {shacl['results']} results (same report: {same}), check of one article {shacl['check_s']:.3f} s, "
              f"peak {shacl['peak_mib']:.0f} MiB" if shacl else ""))

@@ -19,13 +19,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
+from paths import REPO, SAMPLE
 from powkg import rules
 from powkg.errors import ShapesError
 from powkg.iris import Iris
 from powkg.reasoning import infer
 from powkg.store import open_store
-
-from paths import REPO, SAMPLE
 
 IRIS = Iris()
 POW = IRIS.pow

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the SHACL test shapes are written one per line)
 """powkg.fastshacl against pyshacl (powkg.validation), the reference.
 
 Every comparison gives pyshacl the triples as the store holds them (read back with Store.graph: Oxigraph
@@ -26,12 +27,11 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
+from paths import REPO, SAMPLE
 from powkg import fastshacl, rules
 from powkg.iris import Iris
 from powkg.store import open_store
 from powkg.validation import merge, validate
-
-from paths import REPO, SAMPLE
 
 SHAPES = REPO / "shapes"
 FIXTURES = REPO / "tests" / "fixtures" / "shapes"
@@ -114,13 +114,23 @@ ARTICLE_FIXTURES = sorted(p.name for p in FIXTURES.glob("article-*.ttl") if p.na
 TIE = {"article-identifier-twice.ttl"}
 
 
-@pytest.mark.parametrize("name", ["article-valid.ttl", *ARTICLE_FIXTURES])
-def test_article_shapes_on_one_article_give_pyshacls_report(name):
+@cache
+def one_article(name: str):  # noqa: ANN201
+    """A store holding the valid article with one planted fault, pyshacl's report on it, the labels."""
     graphs = {ARTICLE_GRAPH: fixture("article-valid.ttl", *([name] if name != "article-valid.ttl" else []))}
     store = new_store(graphs)
     data = data_graph(store, graphs)
-    reference = validate(data, shapes("article.ttl"), iris=IRIS)
-    labels = blank_labels(data)
+    return store, validate(data, shapes("article.ttl"), iris=IRIS), blank_labels(data)
+
+
+def reference_for(name: str) -> Counter:
+    _, reference, labels = one_article(name)
+    return results(reference, labels)
+
+
+@pytest.mark.parametrize("name", ["article-valid.ttl", *ARTICLE_FIXTURES])
+def test_article_shapes_on_one_article_give_pyshacls_report(name):
+    store, reference, labels = one_article(name)
     stored = fastshacl.validate_articles(store, shapes("article.ttl"), [ARTICLE_GRAPH])
     assert_same(reference, stored, labels, articles=name not in TIE)
     checked = checker().check(store.graph(ARTICLE_GRAPH))
@@ -141,12 +151,14 @@ def test_with_two_identifiers_the_smallest_names_the_article():
 
 def test_every_fault_fixture_as_its_own_article_in_one_pass():
     """The fixtures share nodes (one article IRI, one exchange IRI): each graph is checked alone."""
-    graphs = {IRIS.article_graph(f"{i:016x}"): fixture("article-valid.ttl", name)
-              for i, name in enumerate(ARTICLE_FIXTURES) if name not in TIE}
+    names = [name for name in ARTICLE_FIXTURES if name not in TIE]
+    graphs = {IRIS.article_graph(f"{i:016x}"): fixture("article-valid.ttl", name) for i, name in enumerate(names)}
     store = new_store(graphs)
-    reference = merge([validate(data_graph(store, [name]), shapes("article.ttl"), iris=IRIS) for name in graphs])
+    expected: Counter = Counter()
+    for name in names:   # merged as validation.merge merges: each distinct result once
+        expected |= Counter(set(reference_for(name)))
     report = fastshacl.validate_articles(store, shapes("article.ttl"))
-    assert_same(reference, report, blank_labels(data_graph(store, graphs)))
+    assert results(report, blank_labels(data_graph(store, graphs))) == expected
 
 
 def test_the_report_graph_is_shacl():
@@ -302,7 +314,7 @@ UNSUPPORTED = {
     "no-message": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:property [ sh:path pow:date ; sh:minCount 1 ] .",
     "limit": "ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o } LIMIT 1\" ] .",
     "this-in-optional-only": ("ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select "
-                              "\"SELECT $this WHERE { { ?x ?p ?o OPTIONAL { ?x ?q $this } } }\" ] ."),
+                              "\"SELECT $this WHERE { $this ?a ?b . { ?x ?p ?o OPTIONAL { ?x ?q $this } } }\" ] ."),
     "aggregate-not-by-this": ("ex:S a sh:NodeShape ; sh:targetClass pow:Exchange ; sh:sparql [ sh:select "
                               "\"SELECT (COUNT(?x) AS ?n) WHERE { ?x ?p $this }\" ] ."),
     "sparql-on-property-shape": ("ex:S a sh:PropertyShape ; sh:targetClass pow:Exchange ; sh:path pow:date ; "

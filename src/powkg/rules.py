@@ -112,7 +112,8 @@ def schema_of(ontology: Graph) -> Schema:
         return {(str(s), str(o)) for s, o in ontology.subject_objects(predicate)
                 if isinstance(s, URIRef) and isinstance(o, URIRef)}
 
-    sub_p = pairs(RDFS.subPropertyOf) | {(b, a) for a, b in pairs(OWL.equivalentProperty)} | pairs(OWL.equivalentProperty)
+    equivalent = pairs(OWL.equivalentProperty)
+    sub_p = pairs(RDFS.subPropertyOf) | {(b, a) for a, b in equivalent} | equivalent
     sub_c = pairs(RDFS.subClassOf) | {(b, a) for a, b in pairs(OWL.equivalentClass)} | pairs(OWL.equivalentClass)
     inverses = pairs(OWL.inverseOf)
     inverses |= {(b, a) for a, b in inverses}
@@ -192,7 +193,8 @@ class _Run:
                         f"FILTER NOT EXISTS {{ GRAPH {st} {{ ?o ?q ?s }} }} }}")
         for prop in sorted(self.schema.transitive):
             p = _iri(prop)
-            asks.append(f"{{ GRAPH {st} {{ ?s {p} ?m . ?m {p} ?o }} FILTER NOT EXISTS {{ GRAPH {st} {{ ?s {p} ?o }} }} }}")
+            asks.append(f"{{ GRAPH {st} {{ ?s {p} ?m . ?m {p} ?o }} "
+                        f"FILTER NOT EXISTS {{ GRAPH {st} {{ ?s {p} ?o }} }} }}")
         for ask in asks:
             if self.store.query(f"ASK {ask}").boolean:
                 return True
@@ -312,10 +314,12 @@ def infer_article(store: Store, ontology_graph: str, article_graph: str, target_
     seed = [f"DROP SILENT GRAPH {st}"]
     if schema.triggers:
         seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?p {{ "
-                    f"{' '.join(_iri(p) for p in sorted(schema.triggers))} }} GRAPH {_iri(article_graph)} {{ ?s ?p ?o }} }}")
+                    f"{' '.join(_iri(p) for p in sorted(schema.triggers))} }} "
+                    f"GRAPH {_iri(article_graph)} {{ ?s ?p ?o }} }}")
     if schema.typed_classes:
         seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ VALUES ?c {{ "
-                    f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH {_iri(article_graph)} {{ ?s a ?c }} }}")
+                    f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} "
+                    f"GRAPH {_iri(article_graph)} {{ ?s a ?c }} }}")
     # A transitive chain can run through edges other articles (or earlier inferences) hold: each round,
     # bring the stored edges that touch the staged ones into the staging graph, then close.
     stored = _asserted("?g", (*excluded[:-1], staging))     # asserted graphs and the inferred graph

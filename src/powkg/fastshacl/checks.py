@@ -133,7 +133,8 @@ def _counts(check: MinCount | MaxCount, select: Select, plan: Plan) -> list[tupl
         having = " || ".join(part for part in (f"?c < {low}" if low else "", f"?c > {high}" if high is not None else "")
                              if part)
         query = (f"SELECT {_g(plan)} ?this (COUNT(DISTINCT ?v) AS ?c) WHERE {{ {check._head(plan, fresh)} "
-                 f"OPTIONAL {{ {values} }} }} GROUP BY {_g(plan)} ?this HAVING ({having.replace('?c', 'COUNT(DISTINCT ?v)')})")
+                 f"OPTIONAL {{ {values} }} }} GROUP BY {_g(plan)} ?this "
+                 f"HAVING ({having.replace('?c', 'COUNT(DISTINCT ?v)')})")
         plan.memo[key] = [(row, int(row["c"].toPython())) for row in select(query)]  # type: ignore[union-attr]
     return plan.memo[key]
 
@@ -286,7 +287,8 @@ def _group_filter(row: dict[str, Node]) -> str:
     return "(" + " && ".join(parts) + ")"
 
 
-def pairs_in_groups(select: Select, check: Check, plan: Plan, groups: Sequence[dict[str, Node]]) -> list[dict[str, Node]]:
+def pairs_in_groups(select: Select, check: Check, plan: Plan,
+                    groups: Sequence[dict[str, Node]]) -> list[dict[str, Node]]:
     """(focus, value) rows for the value nodes of the given groups."""
     rows: list[dict[str, Node]] = []
     terms = [g["t"] for g in groups if str(g.get("t", "")) and g["t"] != _INTEGER_CLASS]
@@ -479,9 +481,11 @@ class Qualified(Check):
         results = []
         for row, n in counts:
             if self.max_count is not None and n > self.max_count:
-                results.append(RawResult(self, row["this"], _graph(row, plan), None, None, None, SH.QualifiedMaxCountConstraintComponent))
+                results.append(RawResult(self, row["this"], _graph(row, plan), None, None, None,
+                                         SH.QualifiedMaxCountConstraintComponent))
             if self.min_count is not None and n < self.min_count:
-                results.append(RawResult(self, row["this"], _graph(row, plan), None, None, None, SH.QualifiedMinCountConstraintComponent))
+                results.append(RawResult(self, row["this"], _graph(row, plan), None, None, None,
+                                         SH.QualifiedMinCountConstraintComponent))
         return results
 
     def _having(self, count: str) -> str:

@@ -64,7 +64,8 @@ def articles_stating(select: Select, scope: Scope, graph_var: str | None, iris: 
             fresh = Fresh()
             body = " ".join(scope.triple(s, p, o, fresh) for s, p, o in route)
             target = "?node" if index == 0 else "?article"
-            rows = select(f"SELECT DISTINCT {head} ({target} AS ?a) WHERE {{ {values} {body} FILTER(isIRI({target})) }}")
+            rows = select(f"SELECT DISTINCT {head} ({target} AS ?a) WHERE {{ {values} {body} "
+                          f"FILTER(isIRI({target})) }}")
             for row in rows:
                 key = (str(row[graph_var[1:]]) if graph_var else None, row["node"])
                 if key in found:

@@ -404,7 +404,7 @@ class Renderer:
 
 def _field(node: CompValue, key: str) -> object:
     """A CompValue's field, or None (CompValue.get answers the key's own name for a missing key)."""
-    return node[key] if key in node else None
+    return node[key] if key in node else None  # noqa: SIM401  (CompValue.get answers the key)
 
 
 def _no_focus(fresh: Fresh) -> str:
