@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV
 
 from http_server import FIXTURE, load_trig, running, test_settings
@@ -386,16 +386,30 @@ def start_server(kind: str, folder: Path, **options: object):  # type: ignore[no
     return OxigraphServer(folder).start()
 
 
-def same_graph(built: Graph, reference: Graph) -> bool:
-    """The same triples but the time of extraction (prov:generatedAtTime), which differs per build."""
-    def timeless(graph: Graph) -> Graph:
-        kept = Graph()
-        for triple in graph.triples((None, None, None)):
-            if triple[1] != PROV.generatedAtTime:
-                kept.add(triple)
-        return kept
+class Difference:
+    """Two graphs compared but the time of extraction (prov:generatedAtTime, which differs per build);
+    true when they differ, and shown as a few triples of each side."""
 
-    return isomorphic(timeless(built), timeless(reference))
+    def __init__(self, built: Graph, reference: Graph) -> None:
+        def timeless(graph: Graph) -> Graph:
+            kept = Graph()
+            for triple in graph.triples((None, None, None)):
+                if triple[1] != PROV.generatedAtTime:
+                    kept.add(triple)
+            return kept
+
+        _, self.built_only, self.reference_only = graph_diff(to_isomorphic(timeless(built)),
+                                                             to_isomorphic(timeless(reference)))
+
+    def __bool__(self) -> bool:
+        return bool(len(self.built_only) or len(self.reference_only))
+
+    def __repr__(self) -> str:
+        def some(graph: Graph) -> str:
+            return "; ".join(" ".join(term.n3() for term in triple) for triple in sorted(graph)[:4])
+
+        return (f"{len(self.built_only)} triples only in the build ({some(self.built_only)}), "
+                f"{len(self.reference_only)} only in the reference ({some(self.reference_only)})")
 
 
 def assert_nothing_is_half_written(server, reference_graphs: dict[str, Graph]) -> None:  # type: ignore[no-untyped-def]
@@ -404,7 +418,8 @@ def assert_nothing_is_half_written(server, reference_graphs: dict[str, Graph]) -
     try:
         for name in sorted(server.graphs() - server.own_graphs):
             if "/graph/article/" in name:
-                assert same_graph(store.graph(name), reference_graphs[name]), f"{name} is half-written"
+                difference = Difference(store.graph(name), reference_graphs[name])
+                assert not difference, f"{name} is half-written: {difference!r}"
         served = Graph()
         for name in store.graph_names():
             if "/graph/quarantine/" not in name:
@@ -444,7 +459,8 @@ def test_a_server_stopped_mid_build_leaves_whole_graphs_and_a_rerun_completes(ki
             result = build([SAMPLE], store, project)
             assert store.graph_names() == sorted(reference_graphs)
             for name, graph in reference_graphs.items():
-                assert same_graph(store.graph(name), graph), name
+                difference = Difference(store.graph(name), graph)
+                assert not difference, f"{name}: {difference!r}"
             assert result.report.conforms == conforms
         finally:
             store.close()

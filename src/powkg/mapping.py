@@ -214,9 +214,8 @@ class _Builder:
         self.add(iri, p.statedIn, self.article_iri)
         self.add(iri, p.scope, total.scope)
         self.add(iri, p.measure, total.measure)
-        since = total.since or _since(total.scope)
-        if since:
-            self.add(iri, p.since, since)
+        if total.since:
+            self.add(iri, p.since, total.since)
         self.add(iri, RDFS.label, f"{total.count.value} ({total.measure}): {total.scope}")
         self.state(iri, p.minCount if total.count.lower_bound else p["count"], total.count)
         if total.count.qualifier:
@@ -228,19 +227,3 @@ class _Builder:
             self.add(iri, p.asOf, Literal(as_of.isoformat(), datatype=XSD.date))
         if total.after_exchange is not None and 0 <= total.after_exchange < len(exchanges):
             self.add(iri, p.countsUpTo, exchanges[total.after_exchange])
-
-
-# Starting points a running total counts from, by words that name them; one vocabulary of scopes
-# lets whole-graph validation compare totals stated in different words.
-_SINCE = (
-    ("full_scale_invasion", ("full-scale", "повномасштаб", "полномасштаб", "24 february", "february 24",
-                             "24 лютого", "24 февраля", "start of the war", "beginning of the war")),
-)
-
-
-def _since(scope: str) -> str | None:
-    lowered = scope.lower()
-    for key, cues in _SINCE:
-        if any(cue in lowered for cue in cues):
-            return key
-    return None

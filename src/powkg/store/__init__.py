@@ -15,15 +15,17 @@ relative to the query URL):
     .../query          update .../update, graph store .../store          (Oxigraph server)
     .../sparql         update .../sparql, graph store .../sparql-graph-crud         (Virtuoso)
     .../sparql-auth    update .../sparql-auth, graph store .../sparql-graph-crud-auth (Virtuoso)
-    anything else      update at the query URL, no graph store (writes by SPARQL Update)
+    anything else      update at the query URL, no graph store (bulk loads by SPARQL Update)
 
     ?update=URL        where SPARQL 1.1 Update requests go
-    ?store=URL         the SPARQL 1.1 Graph Store HTTP Protocol endpoint; store=none writes by Update
+    ?store=URL         the SPARQL 1.1 Graph Store HTTP Protocol endpoint, for bulk loads; store=none
+                       loads by SPARQL Update (replace_graph is always one Update request)
     ?load=PARAMS       URL parameters of bulk-load requests to the graph store (for .../query:
                        no_transaction, which makes Oxigraph server use its bulk loader)
     ?query=URL         the query URL itself, relative to the descriptor's
     ?auth=digest       answer HTTP digest challenges (Virtuoso's -auth endpoints); default basic
-    ?catalogue=IRI     the graph that lists powkg's graphs (default BASE/graph/catalogue)
+    ?catalogue=IRI     the graph that lists powkg's graphs (default BASE/graph/catalogue); powkg
+                       also writes IRI#union, the union of its graphs (the default graph of queries)
 
 For example ``sparql+http://127.0.0.1:7878/query`` (Oxigraph server) and
 ``sparql+http://127.0.0.1:8890/sparql?update=sparql-auth&store=sparql-graph-crud-auth&auth=digest``
@@ -32,7 +34,8 @@ from POWKG_STORE_USER and POWKG_STORE_PASSWORD, or POWKG_STORE_TOKEN (a bearer t
 
 Guarantees every implementation keeps (pinned by tests/test_store.py, run against each):
 - ``replace_graph`` is one transaction: readers see the old graph or the new one, never a mix.
-- The default graph of ``query`` is the union of every graph but the quarantined ones.
+- The default graph of ``query`` is the union of every graph but the quarantined ones: a merge, so
+  a triple two graphs state is answered once (SPARQL 1.1 Query §13.1).
 - ``graph_names`` lists the graphs powkg wrote, and only those.
 ``bulk_load`` trades the first guarantee for speed: it is for large loads that can be run again.
 """
