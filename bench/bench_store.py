@@ -60,12 +60,17 @@ CHUNK = 1 << 20
 def write_ntriples(work: Path, target: int) -> tuple[Path, int]:
     """Exactly ``target`` distinct triples of bench_http's domain graph (its quads, in one graph)."""
     nquads = work / "graph.nq"
-    generate(nquads, target + target // 10)       # the same triple recurs in several articles' graphs
     kept: dict[bytes, None] = {}
-    for quad in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS):
-        kept[ox.serialize([ox.Triple(quad.subject, quad.predicate, quad.object)], format=ox.RdfFormat.N_TRIPLES)] = None
-        if len(kept) == target:
-            break
+    surplus = 1.1                                # the same triple recurs in several articles' graphs
+    while len(kept) < target:
+        generate(nquads, int(target * surplus))
+        kept.clear()
+        for quad in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS):
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            kept[ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES) or b""] = None
+            if len(kept) == target:
+                break
+        surplus *= 1.1
     nquads.unlink()
     path = work / "graph.nt"
     path.write_bytes(b"".join(kept))
