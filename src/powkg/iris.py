@@ -118,5 +118,18 @@ class Iris:
     def is_article_graph(self, iri: str) -> bool:
         return iri.startswith(f"{self.base}graph/article/")
 
-# Graphs whose IRI holds this mark are kept out of every query's default graph.
+# Graphs whose IRI holds one of these marks are kept out of every query's default graph: inputs kept in
+# quarantine, and the scratch graphs a reasoning run works in.
 QUARANTINE_MARK = "/graph/quarantine/"
+SCRATCH_MARK = "/scratch/"
+UNSERVED_MARKS = (QUARANTINE_MARK, SCRATCH_MARK)
+
+
+def is_served(graph: str) -> bool:
+    """Whether the named graph ``graph`` belongs to the default graph of queries."""
+    return not any(mark in graph for mark in UNSERVED_MARKS)
+
+
+def served_test(var: str) -> str:
+    """A SPARQL expression true when the graph name bound to ``var`` is served (see ``is_served``)."""
+    return " && ".join(f'!CONTAINS(STR({var}), "{mark}")' for mark in UNSERVED_MARKS)

@@ -18,15 +18,16 @@ keys, owl:sameAs ...) makes ``UnsupportedOntologyError``: the rules never drop a
         built, then moved over the target); the number of inferred triples
     infer_article(store, ontology_graph, article_graph, target_graph) -> int
         after one article graph has been added: its entailments, including those it makes with what
-        the store held (transitive chains through other articles), added to ``target_graph``; the size
-        of ``target_graph`` after. Exact for an added article; after a graph is replaced by a different
+        the store held (transitive chains through other articles), added to ``target_graph``; the
+        number of triples added. Exact for an added article; after a graph is replaced by a different
         version or dropped, run infer_all.
 
-Each run sends two SPARQL Update requests (rules to a fixpoint, checked by ASK queries; then the
-clean-up and the move into the target graph), because a store may do work in proportion to its size
-after every update request.
+Each run sends few SPARQL Update requests (rules to a fixpoint, checked by ASK queries; then the
+clean-up and the move into the target graph). The rules work in a scratch graph, which is never served,
+and each request names the graphs it writes, so the store keeps its union current with work in
+proportion to those graphs, not to the store (``Store.update(writes=...)``, ``Store.merge_graph``).
 
-The store needs ``query``, ``graph``, ``graph_names`` and ``update`` (SPARQL 1.1 Update).
+The store needs ``query``, ``graph``, ``graph_names``, ``update`` (SPARQL 1.1 Update) and ``merge_graph``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import ShapesError, StoreError
+from .iris import SCRATCH_MARK
 from .store import Store
 
 __all__ = ["Schema", "UnsupportedOntologyError", "infer_all", "infer_article", "schema_of"]
@@ -157,10 +159,11 @@ class _Run:
     staging: str
     excluded: tuple[str, ...]          # graphs that are not asserted data
 
-    def update(self, *operations: str) -> None:
+    def update(self, *operations: str, writes: tuple[str, ...] = ()) -> None:
+        """One update request; it writes the staging graph, and ``writes`` besides."""
         text = " ;\n".join(op for op in operations if op)
         if text:
-            self.store.update(text)  # type: ignore[attr-defined]
+            self.store.update(text, writes=(self.staging, *writes))
 
     def size(self) -> int:
         rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(self.staging)} {{ ?s ?p ?o }} }}").rows
@@ -270,7 +273,7 @@ def _prepare(store: Store, ontology_graph: str, target_graph: str) -> tuple[Sche
     if not hasattr(store, "update"):
         raise StoreError(f"{getattr(store, 'descriptor', store)}: reasoning with powkg.rules needs SPARQL Update")
     schema = schema_of(store.graph(ontology_graph))
-    staging = target_graph.rstrip("/") + "/staging"
+    staging = target_graph.rstrip("/") + SCRATCH_MARK + "closure"   # never served: see iris.is_served
     names = store.graph_names()
     # Asserted data: the ontology graph and the article graphs (Iris.is_article_graph, for any base).
     excluded = [g for g in names if g != ontology_graph and ARTICLE_MARK not in g and g != target_graph]
@@ -299,18 +302,18 @@ def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
     run.run_to_fixpoint(seed)
     run.check_disjoint()
     run.update(*run.keep_only_inferences(), f"DROP SILENT GRAPH {_iri(target_graph)}",
-               f"MOVE SILENT {st} TO {_iri(target_graph)}")
+               f"MOVE SILENT {st} TO {_iri(target_graph)}", writes=(target_graph,))
     return _count(store, target_graph)
 
 
 def infer_article(store: Store, ontology_graph: str, article_graph: str, target_graph: str) -> int:
     """Add to ``target_graph`` what one newly added article graph entails with the ontology and with
-    everything the store held; the number of triples added or moved. ``target_graph`` must hold the
+    everything the store held; the number of triples added. ``target_graph`` must hold the
     closure of the store before the article was added (infer_all, or earlier infer_article calls)."""
     schema, staging, excluded = _prepare(store, ontology_graph, target_graph)
-    staging = staging + "/article"
+    staging = staging.removesuffix("closure") + "article"
     run = _Run(store, schema, staging, excluded)
-    st, target = _iri(staging), _iri(target_graph)
+    st = _iri(staging)
     seed = [f"DROP SILENT GRAPH {st}"]
     if schema.triggers:
         seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?p {{ "
@@ -336,11 +339,12 @@ def infer_article(store: Store, ontology_graph: str, article_graph: str, target_
     run.run_to_fixpoint(seed, neighbours)
     # Types the store already holds for the article's nodes take part in disjointness too.
     _check_disjoint_incremental(run, target_graph)
-    run.update(*run.keep_only_inferences(), f"ADD SILENT {st} TO {target}",
-               f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_iri(article_graph)} {{ ?s ?p ?o }} "
-               f"GRAPH {target} {{ ?s ?p ?o }} }}",
-               f"DROP SILENT GRAPH {st}")
-    return _count(store, target_graph)
+    run.update(*run.keep_only_inferences(), f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ "
+               f"GRAPH {st} {{ ?s ?p ?o }} GRAPH {_iri(target_graph)} {{ ?s ?p ?o }} }}")
+    added = _count(store, staging)
+    # What the article now asserts is no longer an inference (infer_all keeps asserted triples out).
+    store.merge_graph(staging, target_graph, less=article_graph)
+    return added
 
 
 def _count(store: Store, graph: str) -> int:

@@ -42,7 +42,7 @@ Guarantees every implementation keeps (pinned by tests/test_store.py, run agains
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
@@ -94,8 +94,15 @@ class Store(Protocol):
         """Run a query; pyoxigraph's answer (QuerySolutions, QueryBoolean or QueryTriples), lazily
         evaluated, so the HTTP layer can stop it at a deadline or a size limit."""
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update in one transaction; QueryError carries the parser's message."""
+    def update(self, sparql: str, *, writes: Collection[str] | None = None) -> None:
+        """Run a SPARQL 1.1 Update in one transaction; QueryError carries the parser's message.
+        ``writes``, when the caller knows them: the only named graphs the update may write, so the
+        store can keep the union current with work in proportion to those graphs."""
+
+    def merge_graph(self, source: str, target: str, *, less: str | None = None) -> None:
+        """Add graph ``source``'s triples to graph ``target`` and drop ``source``, in one transaction;
+        the triples graph ``less`` holds are kept out of ``target``. Work in proportion to ``source``
+        and ``less``, not ``target``: for growing a large graph (the inferred one) by a small one."""
 
     def export(self, output: BinaryIO, fmt: Format, graphs: Iterable[str]) -> None:
         """Write the given named graphs to ``output``; a dataset format keeps them apart."""

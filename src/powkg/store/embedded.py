@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from ..errors import QueryError, StoreError
 from ..formats import PREFIXES, Format
-from ..iris import QUARANTINE_MARK
+from ..iris import QUARANTINE_MARK, is_served, served_test
 from . import QueryResult
 from .terms import answer_to_result, serialise_answer, to_oxigraph, to_rdflib
 
@@ -30,7 +30,9 @@ class OxigraphStore:
                 self._store = ox.Store(path)
         except OSError as exc:
             raise StoreError(f"cannot open the embedded store at {path}: {exc}") from exc
-        self._quarantined: bool | None = None   # whether a quarantine graph exists; None: not known yet
+        # Whether a quarantine graph exists, and the graphs visible by name; None: unknown since the last write.
+        self._quarantined: bool | None = None
+        self._visible: tuple[ox.NamedNode, ...] = ()
 
     # -- writing --------------------------------------------------------------------------------
     def replace_graph(self, name: str, graph: Graph) -> None:
@@ -42,7 +44,7 @@ class OxigraphStore:
         self._quarantined = None   # a new graph may be a quarantine graph
         # One SPARQL Update is one transaction: the graph and the union are replaced together or not at all.
         # The union is written once, in the same operation, so blank nodes are shared with the graph.
-        union = "" if QUARANTINE_MARK in name else triples
+        union = triples if is_served(name) else ""
         update = (f"{self._withdraw(name)} ;\nDROP SILENT GRAPH <{name}> ;\n"
                   f"INSERT DATA {{ GRAPH <{name}> {{\n{triples}}}\n{union}}}")
         try:
@@ -59,11 +61,16 @@ class OxigraphStore:
         """
         return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
                 f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
-                f"FILTER(?other != <{name}> && !CONTAINS(STR(?other), \"{QUARANTINE_MARK}\")) }} }}")
+                f"FILTER(?other != <{name}> && {served_test('?other')}) }} }}")
+
+    @staticmethod
+    def _publish(name: str) -> str:
+        """An update adding to the union the triples of graph ``name`` (which must be served)."""
+        return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
 
     def _rebuild_union(self) -> None:
         self._store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"FILTER(!CONTAINS(STR(?g), \"{QUARANTINE_MARK}\")) }}")
+                           f"FILTER({served_test('?g')}) }}")
 
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
         """Replace the named graph ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes).
@@ -77,8 +84,8 @@ class OxigraphStore:
             self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
             source = io.BufferedReader(_ChunkReader(ntriples), buffer_size=1 << 20)
             self._store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-            if QUARANTINE_MARK not in name:
-                self._store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+            if is_served(name):
+                self._store.update(self._publish(name))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.descriptor}: could not load graph <{name}>: {exc}") from exc
 
@@ -86,16 +93,46 @@ class OxigraphStore:
         self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
         self._quarantined = None
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update in one transaction; QueryError carries the parser's message."""
+    def update(self, sparql: str, *, writes: Collection[str] | None = None) -> None:
+        """Run a SPARQL 1.1 Update in one transaction; QueryError carries the parser's message.
+
+        ``writes``: the named graphs the update may write, when the caller knows them. The union then
+        follows those graphs alone (nothing to do for unserved ones), in the same transaction; without
+        it, an update may have written anywhere, and the union is rebuilt whole.
+        """
         self._quarantined = None
+        served = None if writes is None else [g for g in dict.fromkeys(writes) if is_served(g)]
+        if served:
+            sparql = " ;\n".join([*map(self._withdraw, served), sparql, *map(self._publish, served)])
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from None
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"the update could not be applied: {exc}") from None
-        self._rebuild_union()  # an arbitrary update may have written anywhere
+        if served is None:
+            self._rebuild_union()
+
+    def merge_graph(self, source: str, target: str, *, less: str | None = None) -> None:
+        """Add graph ``source``'s triples to graph ``target`` and drop ``source``, in one transaction; the
+        triples graph ``less`` holds are kept out of ``target`` (and leave it). The work is proportional
+        to ``source`` and ``less``: it grows a large graph by a small one."""
+        ops = [self._withdraw(source)] if is_served(source) else []
+        kept = f"GRAPH <{source}> {{ ?s ?p ?o }}"
+        if less is not None:
+            kept += f" FILTER NOT EXISTS {{ GRAPH <{less}> {{ ?s ?p ?o }} }}"
+            common = f"GRAPH <{less}> {{ ?s ?p ?o }} GRAPH <{target}> {{ ?s ?p ?o }}"
+            if is_served(target) and not is_served(less):
+                ops.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ {common} FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
+                           f"FILTER(?other != <{target}> && {served_test('?other')}) }} }}")
+            ops.append(f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ {common} }}")
+        template = f"GRAPH <{target}> {{ ?s ?p ?o }}" + (" ?s ?p ?o" if is_served(target) else "")
+        ops += [f"INSERT {{ {template} }} WHERE {{ {kept} }}", f"DROP SILENT GRAPH <{source}>"]
+        self._quarantined = None
+        try:
+            self._store.update(" ;\n".join(ops))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.descriptor}: could not merge graph <{source}> into <{target}>: {exc}") from exc
 
     # -- reading --------------------------------------------------------------------------------
     def graph_names(self) -> list[str]:
@@ -108,25 +145,32 @@ class OxigraphStore:
         return result
 
     def _served(self, default_graphs: Sequence[str] | None) -> list[ox.NamedNode]:
-        names = default_graphs if default_graphs is not None else [
-            g for g in self.graph_names() if QUARANTINE_MARK not in g]
-        return [ox.NamedNode(g) for g in names]
+        if default_graphs is not None:
+            return [ox.NamedNode(g) for g in default_graphs]
+        return [g for g in self._graphs()[0] if is_served(g.value)]
 
     def _has_quarantine(self) -> bool:
+        return self._graphs()[1]
+
+    def _graphs(self) -> tuple[tuple[ox.NamedNode, ...], bool]:
+        """The graphs queries see by name (all but the quarantined), and whether any is quarantined;
+        kept until the next write."""
         if self._quarantined is None:
-            self._quarantined = any(QUARANTINE_MARK in g.value for g in self._store.named_graphs()
-                                    if isinstance(g, ox.NamedNode))
-        return self._quarantined
+            names = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+            self._visible = tuple(sorted((g for g in names if QUARANTINE_MARK not in g.value), key=lambda g: g.value))
+            self._quarantined = len(self._visible) < len(names)
+        return self._visible, self._quarantined
 
     def _dataset(self, default_graphs: Sequence[str] | None,
                  named_graphs: Sequence[str] | None) -> dict[str, Any]:
         """pyoxigraph's dataset options. By default the store's own default graph, which holds the set
         union of the served graphs (one index scan per pattern; a list of graphs costs one per graph)."""
         if default_graphs is None and named_graphs is None:
-            # The store's default graph holds the union of the served graphs (see _withdraw).
+            # The store's default graph holds the union of the served graphs (see _withdraw); quarantine
+            # graphs are hidden from GRAPH patterns too, scratch graphs are not (reasoning reads them).
             if not self._has_quarantine():
                 return {}
-            return {"named_graphs": self._served(None)}
+            return {"named_graphs": list(self._graphs()[0])}
         if named_graphs is None:
             served = self._served(default_graphs)
             return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}
