@@ -7,7 +7,7 @@ import shutil
 import pytest
 from paths import SEEDS
 
-from powkg.pipeline import build, ingest, reason, validate_store
+from powkg.pipeline import build, extend, ingest, reason, validate_store
 from powkg.store import open_store
 
 SEED = sorted(SEEDS.glob("*.txt"))[1]
@@ -135,3 +135,47 @@ def test_build_validates_the_whole_graph(memory, project):
     assert result.report.conforms
     again = validate_store(memory, project)
     assert again.results == result.report.results
+
+
+def _about(report, nodes, article_ids):
+    """The results of a report on the given nodes, or found in the given articles."""
+    return sorted((r for r in report.results if r.focus_node in nodes or r.value in nodes or
+                   set(r.articles) & article_ids), key=repr)
+
+
+def test_extending_a_graph_gives_what_a_full_run_gives_about_the_new_articles(memory, project):
+    from powkg.fastshacl import stated_nodes
+
+    from paths import SAMPLE
+
+    files = sorted(SAMPLE.glob("*.txt"))
+    build(files[:-4], memory, project)
+    before = len(memory.graph(project.iris.inferred_graph))
+    added = []
+    for path in files[-4:]:        # one at a time, as `powkg ingest` is used as articles arrive
+        result = extend([path], memory, project)
+        assert [o.status for o in result.outcomes] == ["stored"]
+        added.append(result)
+    incremental = set(memory.graph(project.iris.inferred_graph))
+    assert sum(a.inferred for a in added) == len(incremental) - before > 0
+    assert reason(memory, project) == len(incremental)
+    assert set(memory.graph(project.iris.inferred_graph)) == incremental
+    full = validate_store(memory, project)
+    last = added[-1]
+    nodes = set(stated_nodes(memory, [last.outcomes[0].graph]))
+    ids = {last.outcomes[0].article_id}
+    assert sorted(last.report.results, key=repr) == _about(full, nodes, ids)
+
+
+def test_extending_with_a_corrected_article_reasons_in_full(memory, project, tmp_path):
+    path = tmp_path / "article.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = extend([path], memory, project)
+    path.write_text(text.replace("189", "190"), encoding="utf-8")
+    second = extend([path], memory, project)
+    assert first.outcomes[0].replaced == ()
+    assert second.outcomes[0].replaced == (first.outcomes[0].graph,)
+    inferred = set(memory.graph(project.iris.inferred_graph))
+    reason(memory, project)
+    assert set(memory.graph(project.iris.inferred_graph)) == inferred

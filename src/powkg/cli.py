@@ -24,7 +24,7 @@ from .evaluation import evaluate, format_table
 from .facts import FactsReader
 from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
 from .model import IngestOutcome, Report
-from .pipeline import Project, build, ingest, reason, validate_store
+from .pipeline import Project, build, extend, ingest, reason, validate_store
 from .queries import load_queries, resolve
 from .settings import SECRET_SETTINGS, SETTINGS, Settings, load_settings
 from .store import QueryResult, Store, open_store
@@ -68,7 +68,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
     add_metadata_flags(sub)
-    sub = command("ingest", cmd_ingest, "Extract, check and store articles; each article's graph is replaced whole")
+    sub = command("ingest", cmd_ingest, "Add articles to the graph: check and store each (its graph replaced whole), "
+                  "reason over what they add, validate what they touch")
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add_metadata_flags(sub)
     command("reason", cmd_reason, "Recompute the inferred graph (OWL 2 RL) from the ontology and the facts")
@@ -160,10 +161,13 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     project = Project.load(settings)
     with opened(settings) as store:
-        outcomes = ingest(args.paths, store, project, progress=print_outcome, workers=settings.workers,
-                          overrides=metadata(args))
-        print_ingest_summary(outcomes, store)
-    return EXIT_OK if all(o.status in ("stored", "unchanged") for o in outcomes) else EXIT_FOUND
+        result = extend(args.paths, store, project, progress=print_outcome, workers=settings.workers,
+                        overrides=metadata(args))
+        print_ingest_summary(result.outcomes, store)
+        print(f"reasoning: {result.inferred} triples inferred anew")
+        print_report(result.report, scope="what the stored articles touch")
+    kept = all(o.status in ("stored", "unchanged") for o in result.outcomes)
+    return EXIT_OK if result.report.conforms and kept else EXIT_FOUND
 
 
 def cmd_reason(args: argparse.Namespace, settings: Settings) -> int:
@@ -306,11 +310,11 @@ def print_ingest_summary(outcomes: Sequence[IngestOutcome], store: Store) -> Non
     print(f"articles: {len(outcomes)} read: {counts}; {exchanges} exchange reports stored")
 
 
-def print_report(report: Report, out: TextIO | None = None) -> None:
+def print_report(report: Report, out: TextIO | None = None, *, scope: str = "") -> None:
     out = out or sys.stdout
     verdict = "conforms" if report.conforms else "does NOT conform"
-    print(f"validation: {verdict}: {report.count('Violation')} violations, {report.count('Warning')} warnings, "
-          f"{report.count('Info')} notes", file=out)
+    print(f"validation{f' of {scope}' if scope else ''}: {verdict}: {report.count('Violation')} violations, "
+          f"{report.count('Warning')} warnings, {report.count('Info')} notes", file=out)
     for r in report.results:
         sources = f"  [{', '.join(r.articles)}]" if r.articles else ""
         print(f"  {r.severity:9} {r.focus_node}\n            {r.message}{sources}", file=out)

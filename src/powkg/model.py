@@ -176,3 +176,4 @@ class IngestOutcome:
     reason: str | None = None
     report: Report | None = None
     warnings: tuple[str, ...] = field(default=())
+    replaced: tuple[str, ...] = ()       # graphs a stored article replaced (earlier versions of it)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +28,7 @@ from .iris import DCTERMS, RDF, RDFS, Iris
 from .mapping import to_graph
 from .model import Article, IngestOutcome, Report
 from .reading import read_articles, with_metadata
-from .rules import infer_all
+from .rules import infer_all, infer_article
 from .settings import Settings
 from .store import Store
 from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes
@@ -85,11 +85,14 @@ def article_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 # -- ingest -------------------------------------------------------------------------------------
-def ensure_ontology(store: Store, project: Project) -> None:
-    """Load the ontology and vocabulary into their graph when the store lacks them or they changed."""
+def ensure_ontology(store: Store, project: Project) -> bool:
+    """Load the ontology and vocabulary into their graph when the store lacks them or they changed;
+    whether they were (re)loaded."""
     name = project.iris.ontology_graph
-    if len(store.graph(name)) != len(project.ontology):
-        store.replace_graph(name, project.ontology)
+    if len(store.graph(name)) == len(project.ontology):
+        return False
+    store.replace_graph(name, project.ontology)
+    return True
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,8 @@ def commit(prepared: Prepared, store: Store, project: Project) -> IngestOutcome:
         return refuse(prepared.source, prepared.failure or "unknown failure", store, project, article=article)
     iris = project.iris
     graph_name = iris.article_graph(article.digest)
-    if _already_stored(store, graph_name, project):
+    stored_by = _stored_by(store, graph_name, project)
+    if stored_by == __version__:
         return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name, status="unchanged")
     report = check(graph, project, with_turtle=False)
     if not report.conforms:
@@ -194,8 +198,10 @@ def commit(prepared: Prepared, store: Store, project: Project) -> IngestOutcome:
         store.drop_graph(name)
     store.drop_graph(iris.quarantine_graph(article.digest))
     warnings = tuple(f"{r.severity}: {r.message}" for r in report.results)
+    replaced = (*stale, graph_name) if stored_by is not None else tuple(stale)
     return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name,
-                         exchanges=prepared.exchanges, triples=len(graph), report=report, warnings=warnings)
+                         exchanges=prepared.exchanges, triples=len(graph), report=report, warnings=warnings,
+                         replaced=replaced)
 
 
 def check(graph: Graph, project: Project, *, with_turtle: bool = True) -> Report:
@@ -218,10 +224,11 @@ def refuse(source: str, reason: str, store: Store, project: Project, *,
                          status="refused", reason=reason)
 
 
-def _already_stored(store: Store, graph_name: str, project: Project) -> bool:
-    pow_ns = project.iris.pow
-    answer = store.query(f'ASK {{ GRAPH <{graph_name}> {{ ?g <{pow_ns.extractorVersion}> "{__version__}" }} }}')
-    return bool(answer.boolean)
+def _stored_by(store: Store, graph_name: str, project: Project) -> str | None:
+    """The extractor version that wrote the graph ``graph_name`` ("" if it holds none); None: no graph."""
+    rows = store.query(f"SELECT ?version WHERE {{ GRAPH <{graph_name}> {{ ?s ?p ?o "
+                       f"OPTIONAL {{ ?g <{project.iris.pow.extractorVersion}> ?version }} }} }} LIMIT 1").rows
+    return None if not rows else str(rows[0].get("version") or "")
 
 
 def _other_versions(store: Store, article: Article, graph_name: str, project: Project) -> list[str]:
@@ -247,18 +254,57 @@ def reason(store: Store, project: Project) -> int:
     return infer_all(store, project.iris.ontology_graph, project.iris.inferred_graph)
 
 
-def validate_store(store: Store, project: Project) -> Report:
-    """Whole-graph validation: each article graph on its own, then the union for cross-article checks.
+def validate_store(store: Store, project: Project, *, changed: Sequence[str] | None = None) -> Report:
+    """Whole-graph validation: each article graph on its own, then the union for cross-article checks;
+    with ``changed`` (article graphs), only what those graphs touch (fastshacl.validate_store).
 
     The shapes run as SPARQL on the store (powkg.fastshacl), which gives pyshacl's results; the
     tests compare the two on the development corpus and on planted violations.
     """
     return fast_validate_store(store, project.article_shapes, project.graph_shapes,
-                               ontology_graph=project.iris.ontology_graph, iris=project.iris)
+                               ontology_graph=project.iris.ontology_graph, iris=project.iris, changed=changed)
 
 
 def build(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
           workers: int = 1, overrides: Mapping[str, Any] | None = None) -> BuildResult:
+    """Ingest, then reason and validate over the whole graph."""
     outcomes = ingest(paths, store, project, progress, workers=workers, overrides=overrides)
     inferred = reason(store, project)
     return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=validate_store(store, project))
+
+
+# Past this many new articles in one call, one full reasoning run costs less than one run per article.
+_INFER_EACH_UP_TO = 32
+
+
+def extend(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
+           workers: int = 1, overrides: Mapping[str, Any] | None = None) -> BuildResult:
+    """Ingest, then reason over what the new articles add and validate what they touch: work in
+    proportion to the change, not to the graph. ``inferred`` is the number of triples inferred anew.
+
+    The results are those of a full run (build) about the stored articles' nodes. Reasoning is
+    incremental for articles added to a closed graph (rules.infer_article); when an article replaced
+    an earlier version, the ontology changed, or the inferred graph is missing, it runs in full.
+    """
+    reloaded = ensure_ontology(store, project)
+    closed = not reloaded and _closed(store, project)
+    outcomes = ingest(paths, store, project, progress, workers=workers, overrides=overrides)
+    stored = [o for o in outcomes if o.status == "stored" and o.graph is not None]
+    if not stored:
+        inferred = 0 if closed else reason(store, project)
+    elif closed and len(stored) <= _INFER_EACH_UP_TO and not any(o.replaced for o in stored):
+        iris = project.iris
+        inferred = sum(infer_article(store, iris.ontology_graph, o.graph, iris.inferred_graph) for o in stored)
+    else:
+        inferred = reason(store, project)
+    changed = [o.graph for o in stored if o.graph is not None]
+    return BuildResult(outcomes=tuple(outcomes), inferred=inferred,
+                       report=validate_store(store, project, changed=changed))
+
+
+def _closed(store: Store, project: Project) -> bool:
+    """Whether the inferred graph holds the closure: it exists, or there is nothing to infer from."""
+    iris = project.iris
+    if store.query(f"ASK {{ GRAPH <{iris.inferred_graph}> {{ ?s ?p ?o }} }}").boolean:
+        return True
+    return not article_graph_names(store, project)

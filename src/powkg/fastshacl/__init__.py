@@ -12,11 +12,12 @@ anything else. The two scopes of shapes/README.md:
     validate_cross(store, shapes, touched=None, ...) -> Report
         shapes/graph.ttl on the union of the article graphs plus the ontology graph; with ``touched``,
         only the results whose focus node or sh:value is a touched node (incremental validation)
-    validate_store(store, article_shapes, graph_shapes, ...) -> Report
-        both, merged: the whole-graph validation run
+    validate_store(store, article_shapes, graph_shapes, changed=None, ...) -> Report
+        both, merged: the whole-graph validation run; with ``changed`` (article graphs just stored),
+        its results about what they touch (the validation of an ingest)
     ArticleChecker(shapes, ontology).check(graph) -> Report
         shapes/article.ttl on one article graph that is not stored yet (the pipeline's check stage)
-    touched_nodes(graph) -> list[str]
+    touched_nodes(graph) -> list[str], stated_nodes(store, graphs) -> list[str]
         the nodes an article graph states something about: what an ingest touches
 
 What the data graph is, exactly: the triples as the store holds them. Oxigraph stores xsd:integer
@@ -39,8 +40,8 @@ from .engine import ScratchChecker, articles_of, run_articles, run_union
 from .errors import UnsupportedShapeError
 from .report import build_report
 
-__all__ = ["ArticleChecker", "CompiledShapes", "UnsupportedShapeError", "compile_shapes", "touched_nodes",
-           "validate_articles", "validate_cross", "validate_store"]
+__all__ = ["ArticleChecker", "CompiledShapes", "UnsupportedShapeError", "compile_shapes", "stated_nodes",
+           "touched_nodes", "validate_articles", "validate_cross", "validate_store"]
 
 _COMPILED: WeakKeyDictionary[Graph, CompiledShapes] = WeakKeyDictionary()
 
@@ -82,15 +83,22 @@ def validate_cross(store: Store, shapes: Graph | CompiledShapes, touched: Sequen
 
 
 def validate_store(store: Store, article_shapes: Graph | CompiledShapes, graph_shapes: Graph | CompiledShapes, *,
-                   ontology_graph: str | None = None, iris: Iris | None = None, with_turtle: bool = True) -> Report:
+                   ontology_graph: str | None = None, iris: Iris | None = None, with_turtle: bool = True,
+                   changed: Sequence[str] | None = None) -> Report:
     """Whole-graph validation, as pipeline.validate_store computes it: every article graph with the
-    article shapes, the union with the cross-article shapes, one merged Report."""
+    article shapes, the union with the cross-article shapes, one merged Report.
+
+    With ``changed`` (article graphs just stored), what a full run reports about them, with work in
+    proportion to them: the article shapes on those graphs, and the cross-article results whose focus
+    node or value is a node they state something about."""
     iris = iris or Iris()
     onto = ontology_graph or iris.ontology_graph
     articles = articles_of(store, iris, None)
+    checked = articles if changed is None else articles_of(store, iris, changed)
+    touched = None if changed is None else stated_nodes(store, changed)
     article_c, graph_c = compiled(article_shapes), compiled(graph_shapes)
-    items = run_articles(store, article_c, articles, onto, iris) if articles.names else []
-    items += run_union(store, graph_c, articles, onto, iris)
+    items = run_articles(store, article_c, checked, onto, iris) if checked.names else []
+    items += run_union(store, graph_c, articles, onto, iris, touched=touched)
     merged = Graph()
     for triple in article_c.graph:
         merged.add(triple)
@@ -120,3 +128,13 @@ def touched_nodes(graph: Graph) -> list[str]:
     """The IRIs an article graph states something about (its subjects): the exchanges, cohorts, running
     totals, evidence and the article an ingest touches, for ``validate_cross(touched=...)``."""
     return sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
+
+
+def stated_nodes(store: Store, graphs: Sequence[str]) -> list[str]:
+    """``touched_nodes`` of graphs the store holds."""
+    if not graphs:
+        return []
+    names = " ".join(f"<{g}>" for g in graphs)
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} "
+                       "FILTER(isIRI(?s)) }").rows
+    return sorted(str(row["s"]) for row in rows)
