@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from powkg.errors import UnreadableArticle
-from powkg.reading import clean_text, detect_language, language_code, read_article, read_articles
+from powkg.model import Unreadable
+from powkg.reading import (
+    article_files,
+    clean_text,
+    detect_language,
+    language_code,
+    read_article,
+    read_articles,
+    read_file,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -41,6 +50,7 @@ Subscribe to our morning newsletter.
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
 
@@ -161,6 +171,80 @@ def test_jsonl_record_without_text(tmp_path: Path) -> None:
     path = write(tmp_path, "batch.jsonl", b'{"id": "x"}\n')
     with pytest.raises(UnreadableArticle, match=r"batch.jsonl:1: a record needs a 'text' string"):
         list(read_articles(path))
+
+
+def test_a_bad_jsonl_record_is_refused_alone_with_its_line_and_the_parsers_message(tmp_path: Path) -> None:
+    lines = ['{"id": "r1", "text": "Ten soldiers came home today."}',
+             '{"id": "r2", "text": "Five soldiers came home',          # cut off: not JSON
+             '',
+             '["a list, not a record"]',
+             '{"id": "r4", "text": "Twelve soldiers came home today."}']
+    path = write(tmp_path, "batch.jsonl", "\n".join(lines).encode())
+    found = list(read_file(path))
+    assert [a.id if not isinstance(a, Unreadable) else str(a) for a in found] == [
+        "r1",
+        f"{path}:2: not a JSON record: Unterminated string starting at (column 22)",
+        f"{path}:4: a record needs a 'text' string",
+        "r4"]
+
+
+def test_read_articles_still_raises_at_a_bad_record(tmp_path: Path) -> None:
+    path = write(tmp_path, "batch.jsonl", b'{"text": "Ten soldiers came home today."}\n{"text": 5}\n')
+    with pytest.raises(UnreadableArticle, match=r"batch.jsonl:2: a record needs a 'text' string"):
+        list(read_articles(path))
+
+
+def test_an_unreadable_jsonl_file_is_one_refusal(tmp_path: Path) -> None:
+    path = write(tmp_path, "batch.jsonl", b'{"text": "caf\xe9"}\n')
+    assert list(read_file(path)) == [Unreadable(str(path), "not UTF-8: invalid byte 0xe9 at byte offset 13")]
+
+
+def test_a_bad_record_costs_that_record_only_in_an_ingest(tmp_path: Path, project) -> None:
+    from powkg.pipeline import ingest
+    from powkg.store import open_store
+
+    lines = ['{"id": "good", "text": "Ukraine brought home 12 defenders on Monday, the Coordination '
+             'Headquarters said."}', '{"id": "bad", "text": ']
+    path = write(tmp_path, "batch.jsonl", "\n".join(lines).encode())
+    store = open_store("memory:")
+    try:
+        outcomes = ingest([path], store, project)
+    finally:
+        store.close()
+    assert [(o.article_id, o.status) for o in outcomes] == [("good", "stored"), (None, "refused")]
+    assert outcomes[1].source == f"{path}:2"
+    assert outcomes[1].reason == f"{path}:2: not a JSON record: Expecting value (column 23)"
+
+
+@pytest.mark.parametrize("path", ["scraped-uk.txt", "records.jsonl"])
+def test_a_language_given_is_not_detected(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import powkg.reading
+
+    def refuse(text: str) -> str:
+        raise AssertionError("language detection ran")
+
+    monkeypatch.setattr(powkg.reading, "detect_language", refuse)
+    assert {a.language for a in read_articles(FIXTURES / path, language="ru")} == {"ru"}
+    with pytest.raises(AssertionError, match="language detection ran"):
+        list(read_articles(FIXTURES / "scraped-uk.txt"))
+
+
+def test_the_pipeline_passes_metadata_to_the_reader(monkeypatch: pytest.MonkeyPatch, project) -> None:
+    import powkg.reading
+    from powkg.pipeline import prepare_file
+
+    monkeypatch.setattr(powkg.reading, "detect_language", lambda text: "detected")
+    prepared = prepare_file(FIXTURES / "scraped-uk.txt", project, {"language": "uk-UA", "publisher": "Given"})
+    assert [(p.article.language, p.article.publisher) for p in prepared if p.article] == [("uk", "Given")]
+
+
+def test_article_files_of_folders_and_files(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.jsonl", "notes.md", "sub/c.html", ".hidden/d.txt", "sub/.e.txt"):
+        write(tmp_path, name, b"x")
+    named = tmp_path / "notes.md"
+    assert [p.relative_to(tmp_path).as_posix() for p in article_files([tmp_path, named])] == [
+        "a.jsonl", "b.txt", "sub/c.html", "notes.md"]
+    assert article_files(tmp_path / "sub") == [tmp_path / "sub" / "c.html"]
 
 
 def test_html_page(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """The plain types that cross stage boundaries.
 
     read_article(path)            -> Article
+    read_file(path)               -> Article | Unreadable, one per article or record
     extract_facts(article, gaz)   -> Facts        (every value a Stated, carrying its Evidence)
-    to_graph(facts, article)      -> rdflib Graph (one named graph per article)
+    to_triples(facts, article)    -> the triples of the article's named graph (to_graph: as an rdflib Graph)
     validate(graph, shapes)       -> Report
 
 Offsets in ``Evidence`` are character offsets into ``Article.text`` (the cleaned text), end exclusive,
@@ -43,6 +44,17 @@ class Article:
     def digest(self) -> str:
         """Identity of the article: a hash of its cleaned text (DESIGN.md, IRIs)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An input, or one record of it, that cannot be read as an article: where, and why."""
+
+    source: str                  # the path, or 'path:line' for a record of a .jsonl file
+    reason: str                  # what was wrong, with the parser's message where there is one
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,21 +20,18 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from . import __version__
-from .errors import PowkgError
 from .extraction import extract_facts
 from .fastshacl import ArticleChecker
 from .fastshacl import validate_store as fast_validate_store
 from .iris import DCTERMS, RDF, RDFS, Iris
-from .mapping import to_graph
-from .model import Article, IngestOutcome, Report
-from .reading import read_articles, with_metadata
+from .mapping import Triple, to_triples
+from .model import Article, IngestOutcome, Report, Unreadable
+from .reading import article_files, read_file
 from .rules import infer_all, infer_article
 from .settings import Settings
 from .store import Store
 from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes
 from .vocabulary import Gazetteer, gazetteer_from_graph, load_ontology
-
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
 Progress = Callable[[IngestOutcome], None]
 
@@ -72,18 +69,6 @@ class BuildResult:
     report: Report
 
 
-# -- inputs -------------------------------------------------------------------------------------
-def article_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The files named, and the article files inside the folders named, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                              and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
-            yield path
-
-
 # -- ingest -------------------------------------------------------------------------------------
 def ensure_ontology(store: Store, project: Project) -> bool:
     """Load the ontology and vocabulary into their graph when the store lacks them or they changed;
@@ -101,7 +86,7 @@ class Prepared:
 
     source: str
     article: Article | None = None
-    graph: Graph | None = None
+    graph: tuple[Triple, ...] | None = None     # the triples of its named graph
     exchanges: int = 0
     failure: str | None = None
 
@@ -114,7 +99,7 @@ def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Prog
     that many processes; checking and storing stay in this one, in the order of the files.
     """
     ensure_ontology(store, project)
-    files = list(article_files(paths))
+    files = article_files(paths)
     outcomes = []
     for prepared in _prepare_all(files, project, workers, dict(overrides or {})):
         outcome = commit(prepared, store, project)
@@ -125,18 +110,18 @@ def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Prog
 
 
 def prepare_file(path: Path, project: Project, overrides: Mapping[str, Any] | None = None) -> list[Prepared]:
-    """Read one file (a .jsonl file may hold many articles), then extract and map each article."""
-    try:
-        articles = list(read_articles(path, max_bytes=project.settings.max_article_bytes))
-    except PowkgError as exc:
-        return [Prepared(source=str(path), failure=str(exc))]
-    return [prepare(with_metadata(a, **overrides) if overrides else a, project) for a in articles]
+    """Read one file (a .jsonl file may hold many articles), then extract and map each article; a file
+    or record that cannot be read is a failure of its own. ``overrides`` go to the reader (a language
+    given there is not detected)."""
+    found = read_file(path, max_bytes=project.settings.max_article_bytes, **(overrides or {}))
+    return [Prepared(source=a.source, failure=str(a)) if isinstance(a, Unreadable) else prepare(a, project)
+            for a in found]
 
 
 def prepare(article: Article, project: Project) -> Prepared:
     try:
         facts = extract_facts(article, project.gazetteer)
-        graph = to_graph(facts, article, gazetteer=project.gazetteer, iris=project.iris)
+        graph = to_triples(facts, article, gazetteer=project.gazetteer, iris=project.iris)
     # The per-article boundary: a fault in extraction must cost this article only, and leave a trace.
     except Exception as exc:  # noqa: BLE001
         return Prepared(source=article.source, article=article,
@@ -184,7 +169,8 @@ def commit(prepared: Prepared, store: Store, project: Project) -> IngestOutcome:
     if not report.conforms:
         report = check(graph, project)
         quarantined = Graph()
-        quarantined += graph
+        for triple in graph:
+            quarantined.add(triple)
         quarantined.parse(data=report.turtle, format="turtle")
         store.replace_graph(iris.quarantine_graph(article.digest), quarantined)
         store.drop_graph(graph_name)
@@ -204,7 +190,7 @@ def commit(prepared: Prepared, store: Store, project: Project) -> IngestOutcome:
                          replaced=replaced)
 
 
-def check(graph: Graph, project: Project, *, with_turtle: bool = True) -> Report:
+def check(graph: Iterable[Triple], project: Project, *, with_turtle: bool = True) -> Report:
     """SHACL on one article's graph alone (with the ontology and vocabulary beside it)."""
     return project.checker.check(graph, with_turtle=with_turtle)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -23,10 +23,10 @@ from typing import Any
 
 from .errors import UnreadableArticle
 from .extraction.dates import parse_dateline, search_date
-from .model import Article
+from .model import Article, Unreadable
 
-__all__ = ["read_article", "read_articles", "article_files", "clean_text", "detect_language", "language_code",
-           "with_metadata", "ARTICLE_SUFFIXES", "RECORD_FIELDS"]
+__all__ = ["read_article", "read_articles", "read_file", "article_files", "clean_text", "detect_language",
+           "language_code", "with_metadata", "ARTICLE_SUFFIXES", "RECORD_FIELDS"]
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 DEFAULT_MAX_BYTES = 10_000_000
@@ -349,51 +349,88 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **overrides:
 RECORD_FIELDS = ("url", "published", "title", "language", "publisher", "author")
 
 
-def _from_jsonl(path: Path, max_bytes: int, overrides: Mapping[str, Any]) -> Iterator[Article]:
+def _from_jsonl(path: Path, max_bytes: int, overrides: Mapping[str, Any]) -> Iterator[Article | Unreadable]:
     """One article per line: ``text`` (or, failing that, an ``html`` page) and optional ``id``,
     ``url``, ``published``, ``title``, ``language``, ``publisher``, ``author``. The record's fields
-    win over what is read from the text; ``overrides`` win over both."""
-    text = decode(_read_bytes(path, max_bytes), str(path))
+    win over what is read from the text; ``overrides`` win over both. A record that cannot be read is
+    an ``Unreadable`` of its own (source ``path:line``); the records around it are still read."""
+    try:
+        text = decode(_read_bytes(path, max_bytes), str(path))
+    except UnreadableArticle as exc:
+        yield Unreadable(exc.source, exc.reason)
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        source = f"{path}:{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UnreadableArticle(source, f"not a JSON record: {exc.msg} at column {exc.colno}") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text") or record.get("html"), str):
-            raise UnreadableArticle(source, "a record needs a 'text' string")
-        known = {k: record.get(k) for k in RECORD_FIELDS if record.get(k) not in (None, "")}
-        known.update(overrides)
-        article_id = str(known.pop("id", None) or record.get("id") or f"{path.stem}-{number}")
-        origin = str(record.get("url") or source)
-        if isinstance(record.get("text"), str):
-            yield _build(record["text"], source=origin, article_id=article_id, overrides=known)
+            yield _from_record(line, path, number, overrides)
+        except UnreadableArticle as exc:
+            yield Unreadable(exc.source, exc.reason)
+
+
+def _from_record(line: str, path: Path, number: int, overrides: Mapping[str, Any]) -> Article:
+    source = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UnreadableArticle(source, f"not a JSON record: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text") or record.get("html"), str):
+        raise UnreadableArticle(source, "a record needs a 'text' string")
+    known = {k: record.get(k) for k in RECORD_FIELDS if record.get(k) not in (None, "")}
+    known.update(overrides)
+    article_id = str(known.pop("id", None) or record.get("id") or f"{path.stem}-{number}")
+    origin = str(record.get("url") or source)
+    if isinstance(record.get("text"), str):
+        return _build(record["text"], source=origin, article_id=article_id, overrides=known)
+    return _from_html(record["html"], source=origin, article_id=article_id, overrides=known)
+
+
+def article_files(paths: Path | Iterable[Path]) -> list[Path]:
+    """The files named, and the article files (``.txt``, ``.html``, ``.htm``, ``.jsonl``) inside the
+    folders named, at any depth but hidden ones left out; each folder's in name order."""
+    found: list[Path] = []
+    for path in [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*")
+                                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         else:
-            yield _from_html(record["html"], source=origin, article_id=article_id, overrides=known)
+            found.append(path)
+    return found
 
 
-def article_files(folder: Path) -> list[Path]:
-    """The article files of a folder (``.txt``, ``.html``, ``.htm``, ``.jsonl``), in name order."""
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **overrides: Any) -> Iterator[Article | Unreadable]:
+    """Every article of one file, each as an ``Article`` or, when it cannot be read, an ``Unreadable``
+    saying where and why: a ``.txt`` or ``.html`` file is one of the two, a ``.jsonl`` file one per
+    record, so one bad record costs that record only.
+
+    ``overrides`` (any ``Article`` field: url, published, title, language, publisher, author) win over
+    what is read; a ``language`` given this way is not detected.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".jsonl":
+        yield from _from_jsonl(path, max_bytes, overrides)
+        return
+    try:
+        article = read_article(path, max_bytes=max_bytes, **overrides)
+    except UnreadableArticle as exc:
+        yield Unreadable(exc.source, exc.reason)
+        return
+    yield article
 
 
 def read_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **overrides: Any) -> Iterator[Article]:
     """Every article in a file (``.txt``, ``.html``, ``.jsonl`` records) or a folder of them.
 
     ``overrides`` (any ``Article`` field but ``id`` and ``text``) win over what is read. Files of a
-    folder are read in name order. An unreadable file raises UnreadableArticle when it is reached,
-    which ends the iteration: to go on past it, read each of ``article_files(folder)``.
+    folder are read in name order. An unreadable file or record raises UnreadableArticle when it is
+    reached, which ends the iteration: to go on past it, use ``read_file`` on each of ``article_files``.
     """
-    path = Path(path)
-    if path.is_dir():
-        for child in article_files(path):
-            yield from read_articles(child, max_bytes=max_bytes, **overrides)
-    elif path.suffix.lower() == ".jsonl":
-        yield from _from_jsonl(path, max_bytes, overrides)
-    else:
-        yield read_article(path, max_bytes=max_bytes, **overrides)
+    for child in article_files(path):
+        for found in read_file(child, max_bytes=max_bytes, **overrides):
+            if isinstance(found, Unreadable):
+                raise UnreadableArticle(found.source, found.reason)
+            yield found
 
 
 def with_metadata(article: Article, **values: Any) -> Article:

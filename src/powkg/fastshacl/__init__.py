@@ -27,10 +27,11 @@ pyshacl's on the same triples read back from the store (tests/test_shacl_fast.py
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from weakref import WeakKeyDictionary
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from ..iris import Iris
 from ..model import Report
@@ -117,9 +118,9 @@ class ArticleChecker:
         self.compiled = compiled(shapes)
         self._scratch = ScratchChecker(self.compiled, ontology)
 
-    def check(self, graph: Graph, *, with_turtle: bool = True) -> Report:
+    def check(self, graph: Iterable[tuple[Node, Node, Node]], *, with_turtle: bool = True) -> Report:
         """What powkg.validation.validate(ontology + graph, article shapes) reports (on the triples as a
-        store holds them)."""
+        store holds them); ``graph`` is an rdflib Graph or any iterable of its triples."""
         items = self._scratch.items(graph, self.iris)
         return build_report(items, self.compiled.graph, dedupe=False, with_turtle=with_turtle)
 

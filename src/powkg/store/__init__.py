@@ -68,7 +68,7 @@ class QueryResult:
 class Store(Protocol):
     descriptor: str
 
-    def replace_graph(self, name: str, graph: Graph) -> None:
+    def replace_graph(self, name: str, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         """Replace the named graph ``name`` by ``graph`` in one transaction."""
 
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
 from ..formats import PREFIXES, Format
@@ -35,7 +36,7 @@ class OxigraphStore:
         self._visible: tuple[ox.NamedNode, ...] = ()
 
     # -- writing --------------------------------------------------------------------------------
-    def replace_graph(self, name: str, graph: Graph) -> None:
+    def replace_graph(self, name: str, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         target = ox.NamedNode(name)
         quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
                  for s, p, o in graph]

@@ -45,6 +45,7 @@ from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 from SPARQLWrapper import BASIC, CONSTRUCT, DESCRIBE, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 
 from ..errors import ConfigError, QueryError, QueryTimeout, StoreError
@@ -185,7 +186,7 @@ class RemoteStore:
         return f"RemoteStore({self.descriptor!r})"
 
     # -- writing --------------------------------------------------------------------------------
-    def replace_graph(self, name: str, graph: Graph) -> None:
+    def replace_graph(self, name: str, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         """Replace ``name`` in one SPARQL Update request: the graph, the union and the catalogue change
         together or not at all."""
         _check_iri(name)
