@@ -41,7 +41,15 @@ def _json_term(term: Term) -> dict[str, object]:
 
 
 def write_json(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
-    bindings = [{name: _json_term(value) for name, value in zip(variables, row, strict=True) if value is not None}
+    seen: dict[Term, dict[str, object]] = {}   # answers repeat terms (predicates, types): convert each once
+
+    def term(value: Term) -> dict[str, object]:
+        converted = seen.get(value)
+        if converted is None:
+            converted = seen[value] = _json_term(value)
+        return converted
+
+    bindings = [{name: term(value) for name, value in zip(variables, row, strict=True) if value is not None}
                 for row in rows]
     return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")

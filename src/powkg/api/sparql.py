@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -107,7 +108,7 @@ async def _query(request: Request, params: ImmutableMultiDict[str, str]) -> Resp
         raise QueryError("a request carries exactly one query= parameter" if queries else
                          "a POST to /sparql carries query= (a query) or update= (an update)")
     text = queries[0]
-    operation = inspect(text)
+    operation = _inspect(text)
     _refuse_fetching(operation)
     if operation.is_update:
         raise QueryError(f"this is a SPARQL Update ({operation.form}), not a query: send it as update= "
@@ -117,6 +118,16 @@ async def _query(request: Request, params: ImmutableMultiDict[str, str]) -> Resp
     dataset = _dataset(params, operation)
     answer = await ctx.engine.answer(text, representation, dataset=dataset)
     return Response(answer.body, media_type=representation.content_type, headers={"Vary": "Accept"})
+
+
+@lru_cache(maxsize=512)
+def _inspect_short(text: str) -> Operation:
+    return inspect(text)
+
+
+def _inspect(text: str) -> Operation:
+    """``inspect``, remembered for short texts: clients send the same queries again and again."""
+    return _inspect_short(text) if len(text) <= 8192 else inspect(text)
 
 
 def _dataset(params: ImmutableMultiDict[str, str], operation: Operation) -> Dataset:
