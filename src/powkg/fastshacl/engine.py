@@ -33,6 +33,7 @@ from . import fusion
 from .checks import Check, RawResult
 from .compiler import CompiledShapes
 from .focus import ObjectsOf, Plan, SubjectsOf, TargetClass, TargetNode
+from .parallel import concurrently
 from .report import articles_stating, build_report
 from .scopes import ARTICLES, ONTOLOGY, ArticleOnlyScope, ArticleScope, Kinds, OntologyScope, UnionScope
 
@@ -183,14 +184,17 @@ def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ont
         fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][0]], select, own)
         fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and ch.forward], select, shared)
         fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and not ch.forward], select, each)
-        for check in compiled.checks:
+
+        def run(check: Check) -> tuple[list[RawResult], list[RawResult]]:
             from_articles, from_ontology = branches[id(check)]
-            if from_articles:
-                per_article.extend(check.run(select, own))
-            if from_ontology and check.forward:
-                everyone.extend(check.run(select, shared))
-            elif from_ontology:
-                per_article.extend(check.run(select, each))
+            mine = check.run(select, own) if from_articles else []
+            if from_ontology and not check.forward:
+                mine += check.run(select, each)
+            return mine, (check.run(select, shared) if from_ontology and check.forward else [])
+
+        for mine, common in concurrently(run, compiled.checks):
+            per_article.extend(mine)
+            everyone.extend(common)
     scope = ArticleScope("?g", ontology_iri, kinds)
     stating = articles_stating(select, scope, "?g", iris, [(r.graph, r.focus) for r in per_article])
     stating.update(articles_stating(select, OntologyScope(ontology_iri), None, iris,
@@ -307,16 +311,16 @@ def run_union(store: Store, compiled: CompiledShapes, articles: Articles, ontolo
     if terms is not None:
         plans.append(Plan(scope, scope, ontology.subclasses, restrict_value=terms, dedupe=True))
     fusion.prefetch(compiled.checks, select, plans[0])
-    for check in compiled.checks:
-        for plan in plans:
-            if terms is not None and not terms:
+    if terms is not None and not terms:
+        plans = []
+    for found in concurrently(lambda check: [raw for plan in plans for raw in check.run(select, plan)],
+                              compiled.checks):
+        for raw in found:
+            key = (id(raw.check), raw.focus, raw.value, raw.path, raw.messages, raw.component)
+            if terms is not None and key in seen:
                 continue
-            for raw in check.run(select, plan):
-                key = (id(raw.check), raw.focus, raw.value, raw.path, raw.messages, raw.component)
-                if terms is not None and key in seen:
-                    continue
-                seen.add(key)
-                out.append(raw)
+            seen.add(key)
+            out.append(raw)
     stating = articles_stating(select, scope, None, iris, [(None, r.focus) for r in out])
     return [(r, stating.get((None, r.focus), ())) for r in out]
 

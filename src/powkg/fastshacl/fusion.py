@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from . import checks as c
 from .focus import Plan
+from .parallel import concurrently
 from .scopes import Fresh
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -24,16 +25,18 @@ def prefetch(checks: Sequence[c.Check], select: c.Select, plan: Plan) -> None:
     by_focus: dict[int, list[c.Check]] = defaultdict(list)
     for check in checks:
         by_focus[id(check.focus)].append(check)
+    queries = []
     for group in by_focus.values():
         classes = [ch for ch in group if isinstance(ch, c.Class)]
         if len(classes) > 1:
-            _classes(classes, select, plan)
+            queries.append((_classes, classes))
         counts = _count_checks(group)
         if len(counts) > 1:
-            _counts(counts, select, plan)
+            queries.append((_counts, counts))
         values = [ch for ch in group if isinstance(ch, c.ValueCheck)]
         if len(values) > 1:
-            _values(values, select, plan)
+            queries.append((_values, values))
+    concurrently(lambda query: query[0](query[1], select, plan), queries)
 
 
 def _branches(items: Sequence[tuple[int, c.Check]], plan: Plan, fresh: Fresh, extra: str = "") -> str:
@@ -57,10 +60,14 @@ def _classes(group: list[c.Class], select: c.Select, plan: Plan) -> None:
             items.append((len(items), check))
         for cls in plan.subclasses(check.cls):
             allowed.append(f"({paths[key]} {index} {cls.n3()})")
-    member = plan.scope.triple("?v", _RDF_TYPE, "?t", fresh)
+    # One NOT EXISTS per graph the type may be in, joined by &&, never one over their UNION: Virtuoso 7
+    # answers NOT EXISTS { VALUES ... { A } UNION { B } } as if it were always true.
+    kinds = f"VALUES (?i ?j ?t) {{ {' '.join(allowed)} }}"
+    unless = " && ".join(f"NOT EXISTS {{ {kinds} {member} }}"
+                         for member in plan.scope.alternatives("?v", _RDF_TYPE, "?t", fresh))
     query = (f"SELECT DISTINCT {plan.keys} ?this ?i ?j ?v WHERE {{ {group[0]._head(plan, fresh)} "
              f"{_branches(items, plan, fresh)} VALUES (?i ?j) {{ {' '.join(_pairs(paths, group))} }} "
-             f"FILTER NOT EXISTS {{ VALUES (?i ?j ?t) {{ {' '.join(allowed)} }} {member} }} }}")
+             f"FILTER({unless}) }}")
     found: dict[int, list[c.RawResult]] = defaultdict(list)
     for row in select(query):
         found[int(_int(row["j"]))].append(group[int(_int(row["j"]))]._result(row, plan, row["v"]))
