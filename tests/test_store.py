@@ -117,3 +117,27 @@ def test_a_triple_stated_in_two_graphs_is_answered_once(store):
     assert totals(store) == [2, 3]
     store.replace_graph(G2, triples(3))
     assert totals(store) == [3]
+
+
+SCRATCH = EX + "graph/inferred/scratch/work"
+
+
+def test_an_update_naming_what_it_writes_keeps_the_union(store):
+    store.replace_graph(G1, triples(1, 2))
+    store.replace_graph(G2, triples(2))
+    store.update(f"DELETE DATA {{ GRAPH <{G1}> {{ <{EX}exchange> <{EX}total> 1, 2 }} }} ;"
+                 f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}exchange> <{EX}total> 5 }} }}", writes=[G1])
+    assert totals(store) == [2, 5]          # 2 stays: the other graph states it
+    store.update(f"INSERT DATA {{ GRAPH <{SCRATCH}> {{ <{EX}exchange> <{EX}total> 7 }} }}", writes=[SCRATCH])
+    assert totals(store) == [2, 5]          # a scratch graph is never served ...
+    assert store.query(f"ASK {{ GRAPH <{SCRATCH}> {{ ?s <{EX}total> 7 }} }}").boolean  # ... but is read by name
+
+
+def test_merging_a_small_graph_into_a_large_one(store):
+    store.replace_graph(G1, triples(1, 2, 3))
+    store.replace_graph(G2, triples(3))
+    store.update(f"INSERT DATA {{ GRAPH <{SCRATCH}> {{ <{EX}exchange> <{EX}total> 3, 4 }} }}", writes=[SCRATCH])
+    store.merge_graph(SCRATCH, G1, less=G2)
+    assert sorted(int(o) for _, _, o in store.graph(G1)) == [1, 2, 4]   # 3 is G2's now, and left G1
+    assert totals(store) == [1, 2, 3, 4]
+    assert SCRATCH not in store.graph_names()
