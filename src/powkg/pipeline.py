@@ -74,7 +74,8 @@ def ensure_ontology(store: Store, project: Project) -> bool:
     """Load the ontology and vocabulary into their graph when the store lacks them or they changed;
     whether they were (re)loaded."""
     name = project.iris.ontology_graph
-    if len(store.graph(name)) == len(project.ontology):
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}").rows
+    if rows and int(rows[0]["n"]) == len(project.ontology):
         return False
     store.replace_graph(name, project.ontology)
     return True
