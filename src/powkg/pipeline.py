@@ -27,7 +27,7 @@ from .iris import DCTERMS, RDF, RDFS, Iris
 from .mapping import Triple, to_triples
 from .model import Article, IngestOutcome, Report, Unreadable
 from .reading import article_files, read_file
-from .rules import infer_all, infer_article
+from .rules import Schema, infer_all, infer_article, schema_of
 from .settings import Settings
 from .store import Store
 from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes
@@ -51,6 +51,11 @@ class Project:
     def checker(self) -> ArticleChecker:
         """The check stage's engine: the article shapes compiled to SPARQL (pyshacl's results, faster)."""
         return ArticleChecker(self.article_shapes, self.ontology, iris=self.iris)
+
+    @cached_property
+    def rules(self) -> Schema:
+        """The OWL 2 RL rules the ontology gives (powkg.rules), read once."""
+        return schema_of(self.ontology)
 
     @classmethod
     def load(cls, settings: Settings) -> Project:
@@ -281,7 +286,8 @@ def extend(paths: Iterable[Path], store: Store, project: Project, progress: Prog
         inferred = 0 if closed else reason(store, project)
     elif closed and len(stored) <= _INFER_EACH_UP_TO and not any(o.replaced for o in stored):
         iris = project.iris
-        inferred = sum(infer_article(store, iris.ontology_graph, o.graph, iris.inferred_graph) for o in stored)
+        inferred = sum(infer_article(store, iris.ontology_graph, o.graph, iris.inferred_graph, schema=project.rules)
+                       for o in stored)
     else:
         inferred = reason(store, project)
     changed = [o.graph for o in stored if o.graph is not None]

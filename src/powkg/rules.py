@@ -268,11 +268,12 @@ class _Run:
         return ops
 
 
-def _prepare(store: Store, ontology_graph: str, target_graph: str) -> tuple[Schema, str, tuple[str, ...]]:
+def _prepare(store: Store, ontology_graph: str, target_graph: str,
+             schema: Schema | None = None) -> tuple[Schema, str, tuple[str, ...]]:
     """The rules, a staging graph name, and the graphs that are not asserted data (the target last)."""
     if not hasattr(store, "update"):
         raise StoreError(f"{getattr(store, 'descriptor', store)}: reasoning with powkg.rules needs SPARQL Update")
-    schema = schema_of(store.graph(ontology_graph))
+    schema = schema or schema_of(store.graph(ontology_graph))
     staging = target_graph.rstrip("/") + SCRATCH_MARK + "closure"   # never served: see iris.is_served
     names = store.graph_names()
     # Asserted data: the ontology graph and the article graphs (Iris.is_article_graph, for any base).
@@ -306,11 +307,14 @@ def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
     return _count(store, target_graph)
 
 
-def infer_article(store: Store, ontology_graph: str, article_graph: str, target_graph: str) -> int:
+def infer_article(store: Store, ontology_graph: str, article_graph: str, target_graph: str, *,
+                  schema: Schema | None = None) -> int:
     """Add to ``target_graph`` what one newly added article graph entails with the ontology and with
     everything the store held; the number of triples added. ``target_graph`` must hold the
-    closure of the store before the article was added (infer_all, or earlier infer_article calls)."""
-    schema, staging, excluded = _prepare(store, ontology_graph, target_graph)
+    closure of the store before the article was added (infer_all, or earlier infer_article calls).
+    ``schema``: the rules of the ontology graph, when the caller has them (reading the graph costs more
+    than the rest of a small article's reasoning)."""
+    schema, staging, excluded = _prepare(store, ontology_graph, target_graph, schema)
     staging = staging.removesuffix("closure") + "article"
     run = _Run(store, schema, staging, excluded)
     st = _iri(staging)
