@@ -12,8 +12,8 @@ qbxa.', letters only, so no number, date or name changes its facts): every copy 
 a digest of its own, as 10,000 real articles would be.
 
 1. One process: every file is read (``read_article``), its facts extracted (``extract_facts``) and
-   mapped to its named graph (``to_graph``). Articles per second of wall time, the CPU milliseconds
-   each stage takes per article, and the peak resident memory.
+   mapped to the triples of its named graph (``to_triples``, as the pipeline does). Articles per second
+   of wall time, the CPU milliseconds each stage takes per article, and the peak resident memory.
 2. ``--workers`` processes (fork), each taking files in chunks: articles per second of wall time,
    from the first file to the last graph, and the peak resident memory of a worker.
 3. With ``--build N``: ``powkg.pipeline.build`` of N of the files into an embedded on-disk store
@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from powkg.extraction import extract_facts  # noqa: E402
-from powkg.mapping import to_graph  # noqa: E402
+from powkg.mapping import to_triples  # noqa: E402
 from powkg.pipeline import Project, build  # noqa: E402
 from powkg.reading import read_article  # noqa: E402
 from powkg.settings import load_settings  # noqa: E402
@@ -81,7 +81,7 @@ def process(path: Path, project: Project) -> tuple[float, float, float]:
     read = time.process_time()
     facts = extract_facts(article, project.gazetteer)
     extracted = time.process_time()
-    to_graph(facts, article, gazetteer=project.gazetteer, iris=project.iris)
+    to_triples(facts, article, gazetteer=project.gazetteer, iris=project.iris)
     return read - start, extracted - read, time.process_time() - extracted
 
 

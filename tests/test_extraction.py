@@ -241,3 +241,50 @@ def corpus_score(gazetteer: Gazetteer):
     if "en" not in _SCORE:
         _SCORE["en"] = score_corpus(SHARED / "corpus" / "gold.yaml", gazetteer, language="en")
     return _SCORE["en"]
+
+
+# -- the fast paths give the answers of the patterns as written ----------------------------------------
+
+def test_lowercasing_a_pattern_keeps_escapes_and_group_names() -> None:
+    from powkg.extraction.language import lowercase_pattern
+
+    assert lowercase_pattern(r"(?P<Day>\d+) Mar\S(?P=Day)\\W") == r"(?P<Day>\d+) mar\S(?P=Day)\\w"
+
+
+@pytest.mark.parametrize(("text", "anchors"), [
+    ("Thursday's swap", [0]),
+    ("the mayor of May", [13]),
+    ("May5 and 5May", [0, 10]),
+    ("у п'ятницю і в пʼятницю", [2, 15]),
+    ("до Великодня, спасхи", [3, 15]),
+    ("Sunday,Monday-Tuesday", [0, 7, 14]),
+    ("Mondays", []),
+], ids=["possessive", "inside-a-word", "digits-around", "apostrophes", "easter-stems", "punctuation", "plural"])
+def test_date_words_are_found_where_the_pattern_of_all_of_them_finds_them(text: str, anchors: list[int]) -> None:
+    import re
+
+    from powkg.extraction import dates
+
+    keywords = "|".join(sorted((re.escape(k) for k in dates._KEYWORDS), key=len, reverse=True))
+    written = re.compile(rf"(?<![^\W\d_])(?:{keywords})(?![^\W\d_])|великодн|пасх")
+    assert dates._anchors(text, 0, len(text)) == [m.start() for m in written.finditer(text.lower())] == anchors
+
+
+def test_cues_searched_in_lowercase_agree_with_the_patterns_as_written() -> None:
+    from powkg.extraction import LANGUAGES
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    texts = [read_article(p).text for p in sorted(sample.glob("*.txt"))]
+    checked = 0
+    for lang in LANGUAGES.values():
+        for name in ("implicit_one", "nest_open", "formula", "oldest", "youngest", "ordinal", "mediation",
+                     "completed_exchange", "took_place", "dead", "no_officers", "only_women", "speech"):
+            for text in texts:
+                for start in range(0, len(text), 97):
+                    end = min(len(text), start + 160)
+                    written = getattr(lang, name).search(text, start, end) is not None
+                    assert lang.finds(name, text, start, end) == written, (lang.code, name, text[start:end])
+                    assert lang.finds_in(name, text[start:end]) == (getattr(lang, name).search(text[start:end])
+                                                                    is not None)
+                    checked += written
+    assert checked > 100

@@ -53,13 +53,14 @@ def _reports_exchange(facts: SentenceFacts, lang: Language) -> bool:
     russians = facts.event_dates and any(c.kind == "russian" for c in facts.counts)
     if facts.completed_return and (people or facts.exchange_noun or russians):
         return True
-    completed = lang.completed_exchange.search(facts.sentence.text) or lang.took_place.search(facts.sentence.text)
+    completed = lang.finds_in("completed_exchange", facts.sentence.text) or \
+        lang.finds_in("took_place", facts.sentence.text)
     return bool(completed and (facts.exchange_noun or facts.event_dates or people)) or bool(facts.formula)
 
 
 def _is_dead_only(facts: SentenceFacts, lang: Language) -> bool:
-    return bool(lang.dead.search(facts.sentence.text)) and not any(
-        c.kind in ("people", "military", "unit", "category") for c in facts.counts)
+    return not any(c.kind in ("people", "military", "unit", "category") for c in facts.counts) and \
+        lang.finds_in("dead", facts.sentence.text)
 
 
 def _returnees(facts: SentenceFacts) -> bool:
@@ -69,7 +70,7 @@ def _returnees(facts: SentenceFacts) -> bool:
 
 def _open(drafts: list[Draft], facts: SentenceFacts, passing: bool, date: DateMention | None,
           lang: Language) -> int:
-    previous = passing and bool(lang.previous_exchange.search(facts.sentence.text))
+    previous = passing and lang.finds_in("previous_exchange", facts.sentence.text)
     draft = Draft(opened_by=facts, passing=passing, previous_marker=previous,
                   date=date, date_facts=facts if date else None)
     drafts.append(draft)

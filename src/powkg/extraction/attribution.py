@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .language import Language
+from .language import Language, lowercase_text
 from .matching import Mention
 from .segmenting import Sentence, quotations
 
@@ -18,7 +18,11 @@ from .segmenting import Sentence, quotations
 def _agent_near_cue(text: str, start: int, end: int, agents: Sequence[Mention], lang: Language,
                     last: str | None) -> tuple[bool, str | None]:
     """(whether ``text[start:end]`` has a speech cue, the agent it credits)."""
-    cues = list(lang.speech.finditer(text, start, end))
+    # Only the offsets of the cues are read: the lowercase text has the same (Language.finds).
+    low = lowercase_text(text)
+    speech, anaphor = (lang.speech, lang.speech_anaphor) if low is None else \
+        (lang.lowered("speech"), lang.lowered("speech_anaphor"))
+    cues = list(speech.finditer(text if low is None else low, start, end))
     if not cues:
         return False, None
     inside = [a for a in agents if a.start >= start and a.end <= end]
@@ -29,7 +33,7 @@ def _agent_near_cue(text: str, start: int, end: int, agents: Sequence[Mention], 
         best = min(inside, key=distance)
         if distance(best) <= 120:
             return True, best.term_of("agent").key  # type: ignore[union-attr]
-    if any(lang.speech_anaphor.search(text, max(start, cue.start() - 40), min(end, cue.end() + 40))
+    if any(anaphor.search(text if low is None else low, max(start, cue.start() - 40), min(end, cue.end() + 40))
            for cue in cues):
         return True, last
     return True, None

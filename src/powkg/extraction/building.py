@@ -163,7 +163,8 @@ def _read_counts(facts: SentenceFacts, state: _State) -> None:
     _take_total(facts, counts, state)
     for count in counts:
         if count.kind == "russian":
-            if state.handed_over is None and not facts.cumulative and not state.lang.held.search(facts.sentence.text):
+            if state.handed_over is None and not facts.cumulative and \
+                    not state.lang.finds_in("held", facts.sentence.text):
                 state.handed_over = Stated(count.value, phrase_evidence(state.text, facts, count), count.qualifier)
             continue
         if count.kind == "military" or count.kind == "category" and count.key == "military":
@@ -181,9 +182,9 @@ def _whole_rules(facts: SentenceFacts, state: _State) -> None:
     evidence = evidence_of(facts)
     enlisted = next((m for m in facts.mentions if (t := m.term_of("category")) and t.key == "enlisted_and_sergeants"),
                     None)
-    if lang.no_officers.search(s.text):
+    if lang.finds_in("no_officers", s.text):
         state.extra.append(("officers_zero", Stated(0, evidence)))
-    if lang.only_women.search(s.text):
+    if lang.finds_in("only_women", s.text):
         state.extra.append(("only_women", Stated(0, evidence)))
     if enlisted is not None:
         all_are = [m for m in lang.all_are.finditer(text, s.start, enlisted.start) if enlisted.start - m.end() < 25]
@@ -316,6 +317,8 @@ def _ages(facts: SentenceFacts, state: _State) -> dict[str, Stated[int]]:
     text, lang, s = state.text, state.lang, facts.sentence
     found: dict[str, Stated[int]] = {}
     for key, pattern in (("oldest", lang.oldest), ("youngest", lang.youngest)):
+        if not lang.finds(key, text, s.start, s.end):
+            continue
         for match in pattern.finditer(text, s.start, s.end):
             after = lang.age_after.match(text, match.end(), s.end)
             before = lang.age_before.search(text, max(s.start, match.start() - 30), match.start())
@@ -334,12 +337,13 @@ def _ordinals(facts: SentenceFacts, state: _State) -> list[tuple[Stated[int], st
     """'the fourth exchange since the invasion', 'третій обмін', '... відбувся вперше' (the first)."""
     lang, sentence = state.lang, facts.sentence.text
     found = []
-    for match in lang.ordinal.finditer(sentence):
+    ordinals = lang.ordinal.finditer(sentence) if lang.finds_in("ordinal", sentence) else ()
+    for match in ordinals:
         value = lang.ordinal_value(match.group("ord"))
         if value is not None:
             found.append((Stated(value, evidence_of(facts)), (match.group("noun") + match.group("scope")).strip()))
-    first = lang.first_time.search(sentence)
-    noun = lang.exchange_noun.search(sentence)
+    first = None if found else lang.first_time.search(sentence)
+    noun = lang.exchange_noun.search(sentence) if first else None
     if not found and first and noun and noun.start() < first.start():
         found.append((Stated(1, evidence_of(facts)), sentence[noun.start():first.start()].strip(" ,;:—–")))
     return found
@@ -356,9 +360,11 @@ def _ordinal(found: list[tuple[Stated[int], str]], lang: Language) -> tuple[Stat
 def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[str]]]) -> None:
     text, lang, s = state.text, state.lang, facts.sentence
     evidence = evidence_of(facts)
-    mediation = lang.mediation.search(s.text) and not lang.not_mediation.search(s.text)
+    mediation: bool | None = None   # read when a mediator is named: most sentences name none
     for mention in facts.mentions:
         agent, unit, place = mention.term_of("agent"), mention.term_of("unit"), mention.term_of("place")
+        if agent is not None and "Mediator" in agent.classes and mediation is None:
+            mediation = lang.finds_in("mediation", s.text) and not lang.finds_in("not_mediation", s.text)
         if agent is not None and "Mediator" in agent.classes and mediation:
             out["mediators"].append(Stated(agent.key, evidence))
         if unit is not None and not facts.russian_side:

@@ -312,7 +312,9 @@ def _predicate_before(view: SentenceView, count: Count, lang: Language) -> None:
 
 
 def _nest_scopes(view: SentenceView, lang: Language) -> list[tuple[int, int]]:
-    scopes = []
+    scopes: list[tuple[int, int]] = []
+    if not lang.finds("nest_open", view.text, view.start, view.end):
+        return scopes
     for opening in lang.nest_open.finditer(view.text, view.start, view.end):
         closer = lang.nest_close_short if lang.nest_short.fullmatch(opening.group(0)) else lang.nest_close
         close = closer.search(view.text, opening.end(), view.end)
@@ -327,7 +329,7 @@ def read_counts(view: SentenceView, lang: Language) -> list[Count]:
         count = classify(view, number, lang)
         counts.append(count)
         counts.extend(replace(count, kind="unit", key=key, also=[]) for key in count.also)
-    scopes = _nest_scopes(view, lang)
+    scopes = _nest_scopes(view, lang) if counts else []
     for index, count in enumerate(counts):
         scope = next((s for s in scopes if s[0] < count.number.start < s[1]), None)
         count.nested = scope is not None

@@ -50,6 +50,7 @@ _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 # Digits before a word for thousands: '8 тисяч', '3,5 тысячи', '8 thousand'.
 _SCALED = re.compile(r"(?<![\w.,])(?P<int>\d{1,3})(?:[.,](?P<dec>\d{1,2}))?\s+(?:thousand|тис(?:\.|яч\w*)|"
                      r"тыс(?:\.|яч\w*))(?!\w)", re.IGNORECASE)
+_ANY_DIGIT = re.compile(r"\d")
 # A digit run that is part of a date, a time or a decimal, or an ordinal: never a number of anything.
 _NOT_A_NUMBER_AFTER = re.compile(r"(?:[.:,]\d|st\b|nd\b|rd\b|th\b|-?(?:й|го|ий|ій|му|я|е|ї)\b|%)", re.IGNORECASE)
 
@@ -237,7 +238,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
                 found.append(Number(worded, begin, finish, raw, True))
     if words.morphology:
         found.extend(_word_runs(text, start, stop, words))
-    scaled = [_scaled(m) for m in _SCALED.finditer(text, start, stop)]
+    # digits before a word for thousands: no digit, no such number (most sentences)
+    scaled = [_scaled(m) for m in _SCALED.finditer(text, start, stop)] if _ANY_DIGIT.search(text, start, stop) else []
     if scaled:
         found = [n for n in found if not any(s.start <= n.start < s.end for s in scaled)] + scaled
     found.sort(key=lambda n: n.start)

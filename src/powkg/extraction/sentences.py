@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from .counting import Count, SentenceView, read_counts
 from .dates import DateMention, find_dates
@@ -15,27 +16,70 @@ from .segmenting import Sentence
 
 @dataclass
 class SentenceFacts:
+    """What a sentence says. Its cues are read when first asked for: the assembly step asks for
+    few of them of most sentences, and each is a search of the whole sentence."""
+
     sentence: Sentence
     mentions: tuple[Mention, ...]
     dates: tuple[DateMention, ...]
     event_dates: tuple[DateMention, ...]
     counts: list[Count]
     attributed_to: str | None
-    completed_return: bool
-    exchange_noun: bool
-    not_completed: bool
-    past_marker: bool
-    another: bool
-    aside: bool
-    cumulative: bool
     russian_side: bool
-    back_to_main: bool
-    formula: tuple[int, int, int, int] | None     # (value, value, start, end) of 'N for N'
+    text: str = field(repr=False)                  # the article's text
+    lang: Language = field(repr=False)
+    numbers: tuple[Number, ...] = field(repr=False)
+    low: str = field(repr=False)                   # the sentence lowercased, or as written (see read_sentence)
+
+    def _cue(self, name: str) -> bool:
+        pattern = self.lang.lowered(name) if self.low is not self.sentence.text else getattr(self.lang, name)
+        return bool(pattern.search(self.low))
+
+    @cached_property
+    def completed_return(self) -> bool:
+        return self._cue("completed_return")
+
+    @cached_property
+    def exchange_noun(self) -> bool:
+        return self._cue("exchange_noun")
+
+    @cached_property
+    def not_completed(self) -> bool:
+        return self._cue("not_completed")
+
+    @cached_property
+    def past_marker(self) -> bool:
+        return self._cue("past_marker")
+
+    @cached_property
+    def another(self) -> bool:
+        return self._cue("another_exchange")
+
+    @cached_property
+    def aside(self) -> bool:
+        return self._cue("aside")
+
+    @cached_property
+    def cumulative(self) -> bool:
+        return _cumulative(self.low, self.lang)
+
+    @cached_property
+    def back_to_main(self) -> bool:
+        return self._cue("back_to_main")
+
+    @cached_property
+    def formula(self) -> tuple[int, int, int, int] | None:
+        """(value, value, start, end) of 'N for N'."""
+        return _formula(self.text, self.sentence, list(self.numbers), self.lang) if self.numbers else None
 
 
 def _implicit_ones(text: str, sentence: Sentence, mentions: tuple[Mention, ...], lang: Language) -> list[Number]:
     """'and a civilian', ', an officer': one person of a category, written with an article."""
-    found = []
+    found: list[Number] = []
+    # only a person category makes one: without one in the sentence, no need to search it
+    if not any(m.term_of("category") is not None for m in mentions) or \
+            not lang.finds("implicit_one", text, sentence.start, sentence.end):
+        return found
     for match in lang.implicit_one.finditer(text, sentence.start, sentence.end):
         after = match.end()
         mention = next((m for m in mentions if m.start == after or
@@ -70,6 +114,8 @@ def _formula(text: str, sentence: Sentence, numbers: list[Number], lang: Languag
              ) -> tuple[int, int, int, int] | None:
     """'86 for 86', 'a 101-for-101 swap', «50 на 50»: (value, value, start, end)."""
     position = sentence.start
+    if not lang.finds("formula", text, position, sentence.end):
+        return None
     while position < sentence.end:
         match = lang.formula.search(text, position, sentence.end)
         if not match:
@@ -117,16 +163,5 @@ def read_sentence(text: str, sentence: Sentence, mentions: tuple[Mention, ...], 
     return SentenceFacts(
         sentence=sentence, mentions=mentions, dates=tuple(dates),
         event_dates=tuple(_event_dates(text, sentence, dates, lang)), counts=counts,
-        attributed_to=attributed_to,
-        completed_return=cue("completed_return"),
-        exchange_noun=cue("exchange_noun"),
-        not_completed=cue("not_completed"),
-        past_marker=cue("past_marker"),
-        another=cue("another_exchange"),
-        aside=cue("aside"),
-        cumulative=_cumulative(low, lang),
-        russian_side=russian_side,
-        back_to_main=cue("back_to_main"),
-        formula=_formula(text, sentence, numbers, lang) if len(numbers) > 1 or
-        numbers and lang.formula.search(text, s, e) else None,
-    )
+        attributed_to=attributed_to, russian_side=russian_side, text=text, lang=lang, numbers=tuple(numbers),
+        low=low)
