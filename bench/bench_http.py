@@ -664,7 +664,7 @@ def main() -> None:
                 single[server.name] = one_answer(server, variants[0], args.check_timeout)
                 _recover(servers, key, data, work, log, args)
             rows = {name: value[0] for name, value in single.items()}
-            agree = "same rows" if len(set(map(str, rows.values()))) == 1 else f"ROWS DIFFER {rows}"
+            agree = _agreement(rows)
             checks.setdefault("rows", {})[query] = rows  # type: ignore[index]
             print(f"{query}: {agree}", file=sys.stderr)
             for repeat in range(args.repeats):
@@ -688,6 +688,14 @@ def main() -> None:
         for server in servers.values():
             stop(server)
     report(results, checks, args)
+
+
+def _agreement(rows: dict[str, object]) -> str:
+    """Whether the servers that answered agree on the number of rows; who did not answer."""
+    counts = {name: n for name, n in rows.items() if isinstance(n, int)}
+    silent = {name: n for name, n in rows.items() if not isinstance(n, int)}
+    agree = "same rows" if len(set(counts.values())) <= 1 else f"ROWS DIFFER {counts}"
+    return agree + "".join(f"; {name}: {why}" for name, why in silent.items())
 
 
 def _recover(servers: dict[str, Server], key: str, data: Path, work: Path, log, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
@@ -851,8 +859,8 @@ def report(results: dict[str, dict[str, list[dict[str, object]]]], checks: dict[
         print("  every curated query in every results format through SPARQLWrapper: "
               + ("MET" if not bad else f"NOT MET: {bad}") + f" ({count} answers compared with the reference)")
     rows = checks.get("rows", {})
-    differ = {q: r for q, r in rows.items() if len(set(map(str, r.values()))) > 1}  # type: ignore[union-attr]
-    print("  same number of rows from every server: " + ("yes" if not differ else f"NO: {differ}"))
+    differ = {q: r for q, r in rows.items() if _agreement(r).startswith("ROWS DIFFER")}  # type: ignore[union-attr]
+    print("  same number of rows from every server that answered: " + ("yes" if not differ else f"NO: {differ}"))
     print(f"(load: {args.concurrency} connections for {args.duration:g} s per window, {args.grace:g} s grace, "
           f"{args.repeats} windows per server and query; {os.cpu_count()} cores, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
