@@ -255,7 +255,9 @@ def feature_binds(features: Features) -> str:
     else:
         lexical = '""'
     length = "STRLEN(STR(?v))" if features.length else '""'
-    return (f"BIND({kind} AS ?k) BIND(COALESCE(STR(DATATYPE(?v)), \"\") AS ?d) BIND(LANG(?v) AS ?l) "
+    # RDF 1.1: a language-tagged string's datatype is rdf:langString; Virtuoso 7 gives it none.
+    datatype = f'IF(isLiteral(?v) && LANG(?v) != "", "{_STRINGS[1]}", COALESCE(STR(DATATYPE(?v)), ""))'
+    return (f"BIND({kind} AS ?k) BIND({datatype} AS ?d) BIND(LANG(?v) AS ?l) "
             f"BIND(IF(isBlank(?v), \"\", {length}) AS ?n) BIND({lexical} AS ?t)")
 
 
@@ -394,7 +396,9 @@ class Logical(Check):
         elif self.kind == "and":
             failing = "!(" + " && ".join(conditions) + ")"
         else:
-            failing = "(" + " + ".join(f"IF({c}, 1, 0)" for c in conditions) + ") != 1"
+            # Exactly one, with && and || alone: Virtuoso 7 miscounts IF(EXISTS {...}, 1, 0).
+            failing = "!(" + " || ".join("(" + " && ".join(c if i == j else f"!{c}" for j, c in enumerate(conditions))
+                                         + ")" for i in range(len(conditions))) + ")"
         query = (f"SELECT DISTINCT {_g(plan)} ?this ?v WHERE {{ {self._head(plan, fresh)} "
                  f"{plan.values(self.path, '?this', '?v', fresh)} FILTER({failing}) }}")
         return [self._result(row, plan, row["v"]) for row in select(query)]

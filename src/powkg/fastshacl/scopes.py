@@ -79,6 +79,10 @@ class Scope:
     def triple(self, s: str, p: str, o: str, fresh: Fresh) -> str:
         raise NotImplementedError
 
+    def alternatives(self, s: str, p: str, o: str, fresh: Fresh) -> list[str]:
+        """The patterns whose union ``triple`` is, for a caller that must negate each on its own."""
+        return [self.triple(s, p, o, fresh)]
+
     def closure(self, s: str, path: str, o: str, predicates: Iterable[str], fresh: Fresh) -> str:
         raise NotImplementedError
 
@@ -205,14 +209,18 @@ class ArticleScope(Scope):
     kinds: Kinds
 
     def triple(self, s: str, p: str, o: str, fresh: Fresh) -> str:
+        branches = self.alternatives(s, p, o, fresh)
+        return branches[0] if len(branches) == 1 else "{ " + " } UNION { ".join(branches) + " }"
+
+    def alternatives(self, s: str, p: str, o: str, fresh: Fresh) -> list[str]:
         kinds = self.kinds.of(p, o)
         article = f"GRAPH {self.graph} {{ {s} {p} {o} }}"
         onto = f"GRAPH <{self.ontology}> {{ {s} {p} {o} }}"
         if kinds == {ARTICLES, ONTOLOGY}:
-            return f"{{ {article} }} UNION {{ {onto} }}"
+            return [article, onto]
         if kinds == {ONTOLOGY}:
-            return onto
-        return article   # articles only, or nowhere (then it matches nothing, as it should)
+            return [onto]
+        return [article]   # articles only, or nowhere (then it matches nothing, as it should)
 
     def closure(self, s: str, path: str, o: str, predicates: Iterable[str], fresh: Fresh) -> str:
         kinds: set[str] = set()
