@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from uuid import uuid4
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -104,6 +105,13 @@ class _Builder:
         # A dict keeps the order of insertion and each triple once, as the graph would.
         self.triples: dict[Triple, None] = {}
         self._evidence_count = 0
+        # Blank-node labels: one random prefix per article and a counter (rdflib draws a UUID per node).
+        self._blank_prefix = uuid4().hex
+        self._blank_count = 0
+
+    def blank(self) -> BNode:
+        self._blank_count += 1
+        return BNode(f"{self._blank_prefix}{self._blank_count}")
 
     def add(self, s: Node, p: Node, o: Any) -> None:
         self.triples[(s, p, o if isinstance(o, Node) else Literal(o))] = None
@@ -138,7 +146,7 @@ class _Builder:
         ev = URIRef(f"{self.evidence_prefix}{self._evidence_count}")
         self._evidence_count += 1
         quote, p, add = stated.evidence, self.pow, self.triples.__setitem__
-        target, text_quote, position = BNode(), BNode(), BNode()
+        target, text_quote, position = self.blank(), self.blank(), self.blank()
         add((body, p.evidence, ev), None)
         add((ev, _RDF.type, p.Evidence), None)
         add((ev, _OA.hasBody, body), None)

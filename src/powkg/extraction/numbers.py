@@ -51,6 +51,9 @@ _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _SCALED = re.compile(r"(?<![\w.,])(?P<int>\d{1,3})(?:[.,](?P<dec>\d{1,2}))?\s+(?:thousand|тис(?:\.|яч\w*)|"
                      r"тыс(?:\.|яч\w*))(?!\w)", re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"\d")
+# Every English number the pattern reads has one of these as a word of its own.
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
+_ASCII_WORDS = re.compile(r"[a-z]+")
 # A digit run that is part of a date, a time or a decimal, or an ordinal: never a number of anything.
 _NOT_A_NUMBER_AFTER = re.compile(r"(?:[.:,]\d|st\b|nd\b|rd\b|th\b|-?(?:й|го|ий|ій|му|я|е|ї)\b|%)", re.IGNORECASE)
 
@@ -220,8 +223,11 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
     lower = text[start:stop].lower()
     if words.morphology or len(lower) != stop - start:
         shift, matches = 0, (DIGITS if words.morphology else NUMBER).finditer(text, start, stop)
-    else:   # English words are matched in lowercase; offsets are the same
+    elif _ANY_DIGIT.search(lower) or not _NUMBER_WORDS.isdisjoint(_ASCII_WORDS.findall(lower)):
+        # English words are matched in lowercase; offsets are the same
         shift, matches = start, _NUMBER_LOWER.finditer(lower)
+    else:   # no digit and no number word: nothing for the pattern to find (most sentences)
+        shift, matches = start, iter(())
     for match in matches:
         raw = text[match.start() + shift:match.end() + shift]
         begin, finish = match.start() + shift, match.end() + shift
