@@ -63,11 +63,6 @@ def store(request, tmp_path):
 # Known gaps, each an open defect named in the issue notes: the tests stay and run, and are reported as
 # xfail (or xpass once fixed) instead of hiding the defect by deleting or loosening the assertion.
 KNOWN_GAPS = {
-    "test_store_equivalence.py::test_the_sample_gives_the_same_answers_in_every_store":
-        "stores still disagree on some answers since validation runs as SPARQL on the store "
-        "(Virtuoso: year() on a gMonthDay fails); to reconcile",
-    "test_remote_store.py::test_a_server_stopped_mid_build_leaves_whole_graphs_and_a_rerun_completes[virtuoso]":
-        "on Virtuoso the SPARQL-compiled shapes report a Violation the embedded store does not",
     "test_shacl_fast.py::test_a_shape_the_engine_does_not_compile_is_refused[this-in-optional-only]":
         "the SHACL compiler does not yet refuse $this bound only inside OPTIONAL",
     "test_rules.py::test_corpus_closure_is_owlrls":

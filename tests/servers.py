@@ -133,8 +133,9 @@ class Server:
 
     def graphs(self) -> set[str]:
         """Every non-empty graph on the server, powkg's or not."""
+        # GROUP BY, not DISTINCT: Virtuoso 7.2 takes minutes over SELECT DISTINCT ?g of every graph.
         answer = httpx.post(self.query_url, timeout=30, headers={"Accept": "application/sparql-results+json"},
-                            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"})
+                            data={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
         answer.raise_for_status()
         return {row["g"]["value"] for row in answer.json()["results"]["bindings"]}
 
@@ -249,12 +250,13 @@ class VirtuosoServer(Server):
         password = secrets.token_urlsafe(16)
         script = (f"DB.DBA.USER_CREATE ('powkg', '{password}');\n"
                   'GRANT SPARQL_UPDATE TO "powkg";\n'
-                  f"DB.DBA.USER_SET_PASSWORD ('dba', '{secrets.token_urlsafe(16)}');\n")
+                  f"DB.DBA.USER_CHANGE_PASSWORD ('dba', 'dba', '{secrets.token_urlsafe(16)}');\n")
         assert ISQL is not None
         done = subprocess.run([ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba"], input=script.encode(),
                               capture_output=True, timeout=60, cwd=self.folder)
-        if done.returncode != 0 or b"Error" in done.stdout:
-            raise RuntimeError(f"isql could not set Virtuoso up: {done.stdout.decode(errors='replace')[-2000:]}")
+        said = (done.stdout + done.stderr).decode(errors="replace")     # isql writes its errors to stderr
+        if done.returncode != 0 or "Error" in said:
+            raise RuntimeError(f"isql could not set Virtuoso up: {said[-2000:]}")
         self.environ = {"POWKG_STORE_USER": "powkg", "POWKG_STORE_PASSWORD": password}
         self.own_graphs = self.graphs()
 

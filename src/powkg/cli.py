@@ -134,7 +134,7 @@ def metadata(args: argparse.Namespace) -> dict[str, Any]:
 
 @contextmanager
 def opened(settings: Settings):  # type: ignore[no-untyped-def]
-    store = open_store(settings.store)
+    store = open_store(settings.store, settings=settings)   # a remote store takes its credentials and timeout
     try:
         yield store
     finally:

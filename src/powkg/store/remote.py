@@ -35,7 +35,7 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -50,7 +50,7 @@ from SPARQLWrapper import BASIC, CONSTRUCT, DESCRIBE, JSON, POST, TURTLE, URLENC
 
 from ..errors import ConfigError, QueryError, QueryTimeout, StoreError
 from ..formats import PREFIXES, Format
-from ..iris import DEFAULT_BASE, QUARANTINE_MARK
+from ..iris import DEFAULT_BASE, QUARANTINE_MARK, is_served, served_test
 from . import QueryResult
 from .confine import confine, drops_everything, has_own_dataset, mentions_graph, unskolemised_tests, written_graphs
 from .terms import Answer, answer_to_result, serialise_answer
@@ -191,8 +191,8 @@ class RemoteStore:
         together or not at all."""
         _check_iri(name)
         lines = ntriples(graph)
-        served = QUARANTINE_MARK not in name
-        operations = [self._withdraw(name)] if served else []
+        served = is_served(name)
+        operations = [self._withdraw([name])] if served else []
         operations.append(f"DROP SILENT GRAPH <{name}>")
         operations += _insert_data([name, self.endpoints.union] if served else [name], lines)
         operations.append(self._catalogue(name, listed=bool(lines)))
@@ -200,7 +200,7 @@ class RemoteStore:
 
     def drop_graph(self, name: str) -> None:
         _check_iri(name)
-        operations = [self._withdraw(name)] if QUARANTINE_MARK not in name else []
+        operations = [self._withdraw([name])] if is_served(name) else []
         operations += [f"DROP SILENT GRAPH <{name}>", self._catalogue(name, listed=False)]
         self._update(" ;\n".join(operations), what=f"dropping graph <{name}>")
 
@@ -214,8 +214,8 @@ class RemoteStore:
         loads, and a failure leaves part of it; loading again replaces it whole.
         """
         _check_iri(name)
-        served = QUARANTINE_MARK not in name
-        self._update(" ;\n".join([*([self._withdraw(name)] if served else []), f"DROP SILENT GRAPH <{name}>",
+        served = is_served(name)
+        self._update(" ;\n".join([*([self._withdraw([name])] if served else []), f"DROP SILENT GRAPH <{name}>",
                                   self._catalogue(name, listed=True)]), what=f"emptying graph <{name}> to load it")
         scope = uuid.uuid4().hex[:12]          # blank-node labels are local to this load
         loaded = False
@@ -244,35 +244,42 @@ class RemoteStore:
             self._graph_store("POST", self.endpoints.union, batch, what=f"{what} (its union)",
                               extra=self.endpoints.load)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, writes: Collection[str] | None = None) -> None:
         """Run a SPARQL 1.1 Update in one request; the catalogue and the union follow it.
 
         Its WHERE clauses read the dataset a query reads: the union as default graph, powkg's graphs
         (and those the update names) as named graphs, never the catalogue or the union graph itself
         (protocol parameters using-graph-uri and using-named-graph-uri, unless the update has its own
-        USING or WITH). Every graph the update names as a constant (after GRAPH, WITH, INTO, TO, MOVE,
-        COPY or ADD) is catalogued if it then holds triples, and leaves the catalogue if it does not;
-        the union is rebuilt, all in the same request. Graphs reached only through variables are not
-        catalogued. DROP/CLEAR of ALL, NAMED or DEFAULT is refused: on a shared server (and on
-        Virtuoso, whose own configuration lives in graphs) powkg drops by name.
+        USING or WITH). The graphs it writes are ``writes`` when the caller knows them, else every
+        graph it names as a constant (after GRAPH, WITH, INTO, TO, MOVE, COPY or ADD; graphs reached
+        only through variables are not seen). Each is catalogued if it then holds triples, and leaves
+        the catalogue if it does not; with ``writes`` the union follows those graphs alone, otherwise
+        it is rebuilt whole; all in the same request. DROP/CLEAR of ALL, NAMED or DEFAULT is refused:
+        on a shared server (and on Virtuoso, whose own configuration lives in graphs) powkg drops by name.
         """
         if drops_everything(sparql):
             raise QueryError("malformed SPARQL update: a remote store drops and clears graphs by name only, "
                              "never ALL, NAMED or DEFAULT")
         catalogue, union = self.endpoints.catalogue, self.endpoints.union
-        written = sorted(g for g in written_graphs(sparql)
+        written = sorted(g for g in (written_graphs(sparql) if writes is None else set(writes))
                          if not _IRI_FORBIDDEN.search(g) and g not in (catalogue, union))
         known = list(dict.fromkeys([*self.graph_names(), *written]))
-        entry = f"GRAPH <{catalogue}> {{ ?g <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }}"
-        operations = [sparql.rstrip().removesuffix(";")]
-        if written:
-            listed = " ".join(f"<{g}>" for g in written)
-            operations += [f"INSERT {{ {entry} }} WHERE {{ VALUES ?g {{ {listed} }} "
-                           "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }",
-                           f"DELETE {{ {entry} }} WHERE {{ VALUES ?g {{ {listed} }} "
-                           "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"]
-        served = " ".join(f"<{g}>" for g in known if QUARANTINE_MARK not in g)
-        operations.append(f"DROP SILENT GRAPH <{union}>")
+        operations = []
+        changed = [g for g in written if is_served(g)]
+        if writes is not None and changed:
+            # The dataset's named graphs do not include the catalogue: the other graphs are listed.
+            operations.append(self._withdraw(changed, others=[g for g in known if is_served(g) and g not in changed]))
+        operations.append(sparql.rstrip().removesuffix(";"))
+        # Out of the catalogue, then back in if it holds a triple; each graph by name, and no FILTER
+        # (NOT) EXISTS: in an update, Virtuoso 7 ignores those without another pattern beside them, and
+        # finds nothing in a GRAPH ?g inside one when given several using-named-graph-uri.
+        for g in written:
+            operations += [self._catalogue(g, listed=False),
+                           f"INSERT {{ GRAPH <{catalogue}> {{ <{g}> <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} }} WHERE {{ "
+                           f"SELECT ?s WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT 1 }}"]
+        served = " ".join(f"<{g}>" for g in (changed if writes is not None else known) if is_served(g))
+        if writes is None:
+            operations.append(f"DROP SILENT GRAPH <{union}>")
         if served:
             operations.append(f"INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} "
                               f"WHERE {{ VALUES ?g {{ {served} }} GRAPH ?g {{ ?s ?p ?o }} }}")
@@ -289,12 +296,20 @@ class RemoteStore:
                                  f"answered: {refused.message}") from None
             raise
 
-    def _withdraw(self, name: str) -> str:
-        """An operation removing from the union the triples that only graph ``name`` states."""
-        return (f"DELETE {{ GRAPH <{self.endpoints.union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
-                f"FILTER NOT EXISTS {{ GRAPH <{self.endpoints.catalogue}> {{ ?other <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} "
-                f"FILTER(?other != <{name}> && !CONTAINS(STR(?other), \"{QUARANTINE_MARK}\")) "
-                f"GRAPH ?other {{ ?s ?p ?o }} }} }}")
+    def _withdraw(self, names: list[str], *, others: list[str] | None = None) -> str:
+        """An operation removing from the union the triples that only the graphs ``names`` state: that no
+        other served graph (``others``, or those the catalogue lists) states."""
+        stated = f"GRAPH <{names[0]}>" if len(names) == 1 else \
+            f"VALUES ?g {{ {' '.join(f'<{g}>' for g in names)} }} GRAPH ?g"
+        if others is None:
+            elsewhere = (f"GRAPH <{self.endpoints.catalogue}> {{ ?other <{RDF_TYPE}> <{SD_NAMED_GRAPH}> }} "
+                         f"FILTER(?other NOT IN ({', '.join(f'<{g}>' for g in names)}) && {served_test('?other')})")
+        elif others:
+            elsewhere = f"VALUES ?other {{ {' '.join(f'<{g}>' for g in others)} }}"
+        else:
+            elsewhere = ""
+        unless = f" FILTER NOT EXISTS {{ {elsewhere} GRAPH ?other {{ ?s ?p ?o }} }}" if elsewhere else ""
+        return f"DELETE {{ GRAPH <{self.endpoints.union}> {{ ?s ?p ?o }} }} WHERE {{ {stated} {{ ?s ?p ?o }}{unless} }}"
 
     def _catalogue(self, name: str, *, listed: bool) -> str:
         verb = "INSERT" if listed else "DELETE"
@@ -338,16 +353,17 @@ class RemoteStore:
 
         The dataset: ``query_dataset`` keeps the query's own FROM / FROM NAMED; otherwise the given
         graphs (``named_graphs`` None: the same as the default graphs), or by default the union of
-        powkg's graphs but the quarantined ones (with those graphs as the named graphs), as in the
-        embedded store.
+        the served graphs (all but quarantined and scratch graphs) with every graph but the quarantined
+        ones as named graphs, as in the embedded store.
         """
         _refuse_update(sparql)
         if query_dataset:
             return self._answer(unskolemised_tests(sparql, GENID), default=(), named=())
         if default_graphs is None and named_graphs is None:
             # Without a GRAPH pattern the named graphs cannot matter: no need to ask which there are.
-            served = [g for g in self.graph_names() if QUARANTINE_MARK not in g] if mentions_graph(sparql) else []
-            return self._answer_within(sparql, [self.endpoints.union], served)
+            # Quarantine graphs are hidden from GRAPH patterns too; scratch graphs are not (reasoning reads them).
+            visible = [g for g in self.graph_names() if QUARANTINE_MARK not in g] if mentions_graph(sparql) else []
+            return self._answer_within(sparql, [self.endpoints.union], visible)
         default = list(default_graphs or ())
         return self._answer_within(sparql, default, default if named_graphs is None else list(named_graphs))
 
@@ -477,6 +493,18 @@ class RemoteStore:
             return f"{_server(url)} refused access (HTTP {status}) {given} when {what}"
         return f"{_server(url)} answered HTTP {status} when {what}: {message}"
 
+
+    def merge_graph(self, source: str, target: str, *, less: str | None = None) -> None:
+        """Add graph ``source``'s triples to graph ``target`` and drop ``source``, in one request; the
+        triples graph ``less`` holds are kept out of ``target``. The union follows the two graphs."""
+        kept = f"GRAPH <{source}> {{ ?s ?p ?o }}"
+        ops = []
+        if less is not None:
+            kept += f" FILTER NOT EXISTS {{ GRAPH <{less}> {{ ?s ?p ?o }} }}"
+            ops.append(f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{less}> {{ ?s ?p ?o }} "
+                       f"GRAPH <{target}> {{ ?s ?p ?o }} }}")
+        ops += [f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ {kept} }}", f"DROP SILENT GRAPH <{source}>"]
+        self.update(" ;\n".join(ops), writes=(source, target))
 
 class _WriteRefused(StoreError):
     """A write answered with an error status; ``RemoteStore.update`` turns 400 and 500 into a QueryError
