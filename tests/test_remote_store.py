@@ -334,6 +334,7 @@ def test_the_cli_never_prints_the_password(tmp_path):
                        {"POWKG_STORE_USER": "powkg", "POWKG_STORE_PASSWORD": SECRET}, cwd=tmp_path)
     assert done.returncode == 2
     assert f"powkg: error: the SPARQL store at {fake.url}/query refused access (HTTP 401)" in done.stderr
+    assert "as user 'powkg' (POWKG_STORE_USER, basic auth)" in done.stderr   # the CLI passes the credentials on
     assert SECRET not in done.stdout + done.stderr
 
 
@@ -543,3 +544,126 @@ def test_the_http_layer_answers_the_same_from_every_store(store, embedded_app_an
             assert status == expected_status == 200 and isomorphic(graph, expected_graph), key
         else:
             assert answers[key] == expected, key
+
+
+# -- `powkg serve` over a remote store, against the same over the embedded store ------------------------------
+SPARQL_SELECT = ("PREFIX pow: <https://w3id.org/powkg/ontology#> SELECT ?exchange ?date ?total WHERE { "
+                 "?exchange a pow:Exchange OPTIONAL { ?exchange pow:date ?date } "
+                 "OPTIONAL { ?exchange pow:returnedToUkraine ?total } }")
+SPARQL_CONSTRUCT = ("PREFIX pow: <https://w3id.org/powkg/ontology#> CONSTRUCT { ?c pow:count ?n ; pow:partOf ?p } "
+                    "WHERE { ?c pow:count ?n OPTIONAL { ?c pow:partOf ?p } }")
+SPARQL_ASK = ("ASK { ?s <https://w3id.org/powkg/ontology#date> ?d "
+              "FILTER(datatype(?d) = <http://www.w3.org/2001/XMLSchema#gMonthDay>) }")
+SAMPLE_PAGES = ["/id/exchange/2022-09-21", "/id/place/azovstal", "/ontology"]
+
+
+@contextmanager
+def powkg_serve(store: str, environ: dict[str, str], cwd: Path) -> Iterator[str]:
+    """``powkg serve`` (uvicorn) over ``store`` on a free loopback port; its base URL until stopped."""
+    from servers import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POWKG_")}
+    env.update(environ)
+    process = subprocess.Popen([sys.executable, "-m", "powkg.cli", "--store", store, "serve", "--port", str(port)],
+                               cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.communicate()[1]
+            assert time.monotonic() < deadline, "powkg serve did not answer within 120 s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def canonical_lines(text: str) -> list[str]:
+    """Answer lines in a canonical order, blank-node labels made one, a GROUP_CONCAT's parts sorted."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"_:[A-Za-z0-9_.-]+|nodeID://\S+", "_:b", line)
+        lines.append(re.sub(r'"([^"]* / [^"]*)"', lambda m: '"' + " / ".join(sorted(m.group(1).split(" / "))) + '"',
+                            line))
+    return sorted(lines)
+
+
+def served_answers(url: str) -> dict[str, object]:
+    """What a powkg server answers: curated queries, the SPARQL endpoint in every results format,
+    linked-data pages, an export and the validation report, each in a canonical form."""
+    from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+
+    from test_store_equivalence import QUERIES, bindings
+
+    answers: dict[str, object] = {}
+    with httpx.Client(base_url=url, timeout=120) as client:
+        for name in sorted(QUERIES):
+            for values in bindings(name):
+                answer = client.get(f"/queries/{name}", params=values, headers={"Accept": "text/csv"})
+                assert answer.status_code == 200, (name, answer.text)
+                answers[f"/queries/{name} {values}"] = canonical_lines(answer.text)
+        for path in SAMPLE_PAGES:
+            answer = client.get(path, headers={"Accept": "application/n-triples"})
+            assert answer.status_code == 200, (path, answer.text)
+            answers[path] = to_isomorphic(Graph().parse(data=answer.text, format="nt"))
+        export = client.get("/export", params={"format": "nquads"})
+        assert export.status_code == 200, export.text
+        answers["/export"] = canonical_lines("\n".join(line for line in export.text.splitlines()
+                                                        if str(PROV.generatedAtTime) not in line))
+        report = client.get("/validation", headers={"Accept": "text/turtle"})
+        assert report.status_code == 200, report.text
+        answers["/validation"] = to_isomorphic(Graph().parse(data=report.text, format="turtle"))
+    for fmt in (JSON, XML, CSV, TSV):
+        client_ = SPARQLWrapper(url + "/sparql")
+        client_.setQuery(SPARQL_SELECT)
+        client_.setReturnFormat(fmt)
+        body = client_.query().response.read().decode()
+        if fmt == JSON:
+            rows = json.loads(body)["results"]["bindings"]
+            answers[f"/sparql {fmt}"] = sorted(json.dumps(row, sort_keys=True) for row in rows)
+        elif fmt == XML:
+            answers[f"/sparql {fmt}"] = sorted(re.findall(r"<result>.*?</result>", " ".join(body.split())))
+        else:
+            answers[f"/sparql {fmt}"] = canonical_lines(body)
+    client_ = SPARQLWrapper(url + "/sparql")
+    client_.setQuery(SPARQL_ASK)
+    client_.setReturnFormat(JSON)
+    answers["/sparql ask"] = client_.queryAndConvert()["boolean"]  # type: ignore[index]
+    client_ = SPARQLWrapper(url + "/sparql")
+    client_.setQuery(SPARQL_CONSTRUCT)
+    client_.setReturnFormat(TURTLE)
+    body = client_.query().response.read().decode()
+    answers["/sparql construct"] = to_isomorphic(Graph().parse(data=body, format="turtle"))
+    return answers
+
+
+@pytest.mark.slow
+def test_powkg_serve_answers_from_an_oxigraph_server_as_from_the_embedded_store(project, tmp_path):
+    embedded = open_store(f"oxigraph:{tmp_path / 'embedded'}")
+    try:
+        build([SAMPLE], embedded, project)
+    finally:
+        embedded.close()
+    with powkg_serve(f"oxigraph:{tmp_path / 'embedded'}", {}, tmp_path) as url:
+        expected = served_answers(url)
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    try:
+        remote = server.open()
+        try:
+            build([SAMPLE], remote, project)
+        finally:
+            remote.close()
+        with powkg_serve(server.descriptor, server.environ, tmp_path) as url:
+            answers = served_answers(url)
+    finally:
+        server.stop()
+    assert expected["/sparql ask"] is True and expected["/sparql json"]      # the comparison is not vacuous
+    for key, value in expected.items():
+        assert answers[key] == value, key
