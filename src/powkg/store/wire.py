@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib.term import Node
 
 from .terms import Answer, to_oxigraph
 
@@ -34,8 +34,9 @@ _OBJECT = re.compile(rb"(?<=[ \t])_:([A-Za-z0-9_][A-Za-z0-9_.-]*)(?=[ \t]*\.[ \t
 
 
 # -- out ----------------------------------------------------------------------------------------------
-def ntriples(graph: Graph) -> list[bytes]:
-    """The graph as N-Triples lines, each term as the embedded store keeps it, blank nodes skolemised.
+def ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> list[bytes]:
+    """The triples (a Graph, or any iterable of rdflib triples) as N-Triples lines, each term as the
+    embedded store keeps it, blank nodes skolemised.
 
     Oxigraph stores some literals in canonical form ("5"^^xsd:nonNegativeInteger is kept as
     "5"^^xsd:integer, "007"^^xsd:integer as "7"); Virtuoso keeps them as written. Passing the triples
