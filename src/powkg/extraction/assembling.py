@@ -65,7 +65,7 @@ def _is_dead_only(facts: SentenceFacts, lang: Language) -> bool:
 
 def _returnees(facts: SentenceFacts) -> bool:
     """Whether a sentence counts people who came back (not Russians, not the dead, not bare numbers)."""
-    return bool(facts.formula) or any(c.kind in ("people", "military", "unit", "category") for c in facts.counts)
+    return any(c.kind in ("people", "military", "unit", "category") for c in facts.counts) or bool(facts.formula)
 
 
 def _open(drafts: list[Draft], facts: SentenceFacts, passing: bool, date: DateMention | None,
