@@ -22,6 +22,7 @@ from rdflib.namespace import SH
 from rdflib.paths import Path
 from rdflib.term import Node
 
+from . import inequality
 from .errors import UnsupportedShapeError
 from .focus import Focus, Plan, instance_of
 from .scopes import Fresh
@@ -36,6 +37,7 @@ _DUMMY_FOCUS = URIRef("urn:powkg:fastshacl:focus")
 _BLANK = BNode("powkgfastshaclblank")
 _BLANK_MARK = URIRef("urn:powkg:fastshacl:blank")
 _CHUNK = 400
+_PRUNE_LIMIT = 20_000       # candidate pairs of an inequality join worth restricting the query to
 
 
 @dataclass(frozen=True)
@@ -550,11 +552,31 @@ class Sparql(Check):
         def focus(f: Fresh) -> str:
             return f"{head} {plan.prefix} {plan.focus(self.focus, '?this', f)}"
 
+        if whole and not plan.graph:
+            pruned = self._pruned(select, plan)
+            if pruned is not None:
+                return pruned
         query = renderer.select(self.parsed, focus, extra, tail=tail)
         results = []
         seen: set[tuple] = set()
         for row in select(query):
             results.extend(self._row(row, plan, seen))
+        return results
+
+    def _pruned(self, select: Select, plan: Plan) -> list[RawResult] | None:
+        """An inequality join (inequality.py): the constraint's query on the candidate pairs alone."""
+        assert self.parsed is not None
+        blocks = inequality.restrictions(self.parsed, self.focus, select, plan, limit=_PRUNE_LIMIT, chunk=_CHUNK)
+        if blocks is None:
+            return None
+        results: list[RawResult] = []
+        seen: set[tuple] = set()
+        for block in blocks:
+            def focus(f: Fresh, block: str = block) -> str:
+                return f"{block} {plan.prefix} {plan.focus(self.focus, '?this', f)}"
+
+            for row in select(Renderer(plan.scope, Fresh()).select(self.parsed, focus, [])):
+                results.extend(self._row(row, plan, seen))
         return results
 
     def _row(self, row: dict[str, Node], plan: Plan, seen: set[tuple]) -> list[RawResult]:

@@ -44,6 +44,15 @@ FocusRenderer = Callable[[Fresh], str]
 
 
 @dataclass(frozen=True)
+class Part:
+    """A part of a basic graph pattern that shares only literal-valued variables with the others."""
+
+    text: str                        # its triple patterns, scoped
+    variables: frozenset[str]        # its variables ("?x"), other than fresh ones
+    subjects: frozenset[str]         # those in subject position
+
+
+@dataclass(frozen=True)
 class ParsedSelect:
     """A constraint's SELECT query, parsed and checked."""
 
@@ -290,19 +299,7 @@ class Renderer:
         raise UnsupportedShapeError(f"SPARQL algebra {name} is not supported")
 
     def _bgp(self, node: CompValue) -> str:
-        triples = []
-        for s, p, o in node.triples:
-            subject, obj = self.term(s), self.term(o)
-            if isinstance(p, Path):
-                pattern = self.scope.path(subject, p, obj, self.fresh)
-                literal = False
-            else:
-                predicate = self.term(p)
-                pattern = self.scope.triple(subject, predicate, obj, self.fresh)
-                literal = (self.literal_objects is not None and predicate.startswith("<")
-                           and self.literal_objects(predicate[1:-1]))
-            names = {t for t in (subject, obj, self.term(p) if not isinstance(p, Path) else "") if t.startswith("?")}
-            triples.append((pattern, names, obj if literal else None))
+        triples = self._triples(node)
         groups = self._components(triples)
         if len(groups) > 1:
             # Parts of the pattern that meet only on literal values (a measure, a key) are evaluated
@@ -324,8 +321,37 @@ class Renderer:
             return f"{{ SELECT DISTINCT {' '.join(variables)} WHERE {{ {text} }} }}"
         return text
 
+    def parts(self, node: CompValue) -> list[Part]:
+        """A basic graph pattern's parts that meet only on literal-valued variables (one part if none)."""
+        triples = self._triples(node)
+        found = []
+        for members in self._components(triples):
+            names = {n for i in members for n in triples[i][1]} - {"?"}
+            subjects = {triples[i][3] for i in members} & names
+            found.append(Part(" ".join(triples[i][0] for i in members),
+                              frozenset(n for n in names if not n[1:].startswith(Fresh.PREFIX)),
+                              frozenset(n for n in subjects if not n[1:].startswith(Fresh.PREFIX))))
+        return found
+
+    def _triples(self, node: CompValue) -> list[tuple[str, set[str], str | None, str]]:
+        """Each triple pattern scoped: its text, its variables, its object if literal-valued, its subject."""
+        triples = []
+        for s, p, o in node.triples:
+            subject, obj = self.term(s), self.term(o)
+            if isinstance(p, Path):
+                pattern = self.scope.path(subject, p, obj, self.fresh)
+                literal = False
+            else:
+                predicate = self.term(p)
+                pattern = self.scope.triple(subject, predicate, obj, self.fresh)
+                literal = (self.literal_objects is not None and predicate.startswith("<")
+                           and self.literal_objects(predicate[1:-1]))
+            names = {t for t in (subject, obj, self.term(p) if not isinstance(p, Path) else "") if t.startswith("?")}
+            triples.append((pattern, names, obj if literal else None, subject))
+        return triples
+
     @staticmethod
-    def _components(triples: list[tuple[str, set[str], str | None]]) -> list[list[int]]:
+    def _components(triples: list[tuple[str, set[str], str | None, str]]) -> list[list[int]]:
         """Triple patterns grouped by the variables they share, other than literal-valued ones."""
         literal = {t[2] for t in triples if t[2]}
         parent = list(range(len(triples)))
@@ -337,7 +363,7 @@ class Renderer:
             return i
 
         owner: dict[str, int] = {}
-        for i, (_, names, _) in enumerate(triples):
+        for i, (_, names, _, _) in enumerate(triples):
             for name in names - literal:
                 if name in owner:
                     parent[root(i)] = root(owner[name])
