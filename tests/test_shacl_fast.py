@@ -526,3 +526,21 @@ def test_running_totals_with_dates_in_timezones_give_the_plain_querys_report(mon
     assert Counter(m.split(":")[1].split(" in ")[0] for m in decreases) == {" 90": 3, " 92": 1, " 1": 4}
     assert "running total went down: 90 in d1 as of 2023-01-01, below 100 in d1 as of 2023-01-02" in decreases
     assert sorted(map(repr, pruned.results)) == sorted(map(repr, plain.results))
+
+
+def test_many_articles_checked_in_one_pass_each_get_their_own_report():
+    """check_many gives each graph what check gives it alone: every planted fault and the valid article,
+    side by side in one pass."""
+    names = ["article-valid.ttl", *ARTICLE_FIXTURES]
+    graphs = [fixture("article-valid.ttl", *([name] if name != "article-valid.ttl" else [])) for name in names]
+    one_by_one = [checker().check(graph) for graph in graphs]
+    together = checker().check_many(graphs)
+    assert [r.results for r in together] == [r.results for r in one_by_one]
+    assert [r.conforms for r in together] == [r.conforms for r in one_by_one]
+    assert len({r.results for r in together}) > 2        # the faults differ, and each stays with its graph
+
+
+def test_corpus_checked_in_one_pass(corpus):
+    store, names, per_article, _, labels = corpus
+    for name, report in zip(names, checker().check_many([store.graph(n) for n in names]), strict=True):
+        assert_same(per_article[name], report, labels)

@@ -15,8 +15,9 @@ anything else. The two scopes of shapes/README.md:
     validate_store(store, article_shapes, graph_shapes, changed=None, ...) -> Report
         both, merged: the whole-graph validation run; with ``changed`` (article graphs just stored),
         its results about what they touch (the validation of an ingest)
-    ArticleChecker(shapes, ontology).check(graph) -> Report
-        shapes/article.ttl on one article graph that is not stored yet (the pipeline's check stage)
+    ArticleChecker(shapes, ontology).check(graph) -> Report, .check_many(graphs) -> list[Report]
+        shapes/article.ttl on one article graph that is not stored yet (the pipeline's check stage),
+        or on many at once
     touched_nodes(graph) -> list[str], stated_nodes(store, graphs) -> list[str]
         the nodes an article graph states something about: what an ingest touches
 
@@ -123,6 +124,12 @@ class ArticleChecker:
         store holds them); ``graph`` is an rdflib Graph or any iterable of its triples."""
         items = self._scratch.items(graph, self.iris)
         return build_report(items, self.compiled.graph, dedupe=False, with_turtle=with_turtle)
+
+    def check_many(self, graphs: Sequence[Iterable[tuple[Node, Node, Node]]], *,
+                   with_turtle: bool = True) -> list[Report]:
+        """``check`` of each graph, all in one pass: what a build checks with far fewer queries."""
+        return [build_report(items, self.compiled.graph, dedupe=False, with_turtle=with_turtle)
+                for items in self._scratch.items_many(graphs, self.iris)]
 
 
 def touched_nodes(graph: Graph) -> list[str]:

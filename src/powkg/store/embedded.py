@@ -91,7 +91,8 @@ class OxigraphStore:
             raise StoreError(f"{self.descriptor}: could not load graph <{name}>: {exc}") from exc
 
     def drop_graph(self, name: str) -> None:
-        self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
+        withdraw = f"{self._withdraw(name)} ; " if is_served(name) else ""   # an unserved graph is not in the union
+        self._store.update(f"{withdraw}DROP SILENT GRAPH <{name}>")
         self._quarantined = None
 
     def update(self, sparql: str, *, writes: Collection[str] | None = None) -> None:
