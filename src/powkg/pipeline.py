@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import __version__
 from .extraction import extract_facts
-from .fastshacl import ArticleChecker
+from .fastshacl import ArticleChecker, stated_nodes, validate_cross
 from .fastshacl import validate_store as fast_validate_store
 from .iris import DCTERMS, RDF, RDFS, Iris
 from .mapping import Triple, to_triples
@@ -31,7 +31,7 @@ from .reading import article_files, read_file
 from .rules import Schema, infer_all, infer_article, schema_of
 from .settings import Settings
 from .store import Store
-from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes
+from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes, merge
 from .vocabulary import Gazetteer, gazetteer_from_graph, load_ontology
 
 Progress = Callable[[IngestOutcome], None]
@@ -263,15 +263,14 @@ def reason(store: Store, project: Project) -> int:
     return infer_all(store, project.iris.ontology_graph, project.iris.inferred_graph)
 
 
-def validate_store(store: Store, project: Project, *, changed: Sequence[str] | None = None) -> Report:
-    """Whole-graph validation: each article graph on its own, then the union for cross-article checks;
-    with ``changed`` (article graphs), only what those graphs touch (fastshacl.validate_store).
+def validate_store(store: Store, project: Project) -> Report:
+    """Whole-graph validation: each article graph on its own, then the union for cross-article checks.
 
     The shapes run as SPARQL on the store (powkg.fastshacl), which gives pyshacl's results; the
     tests compare the two on the development corpus and on planted violations.
     """
     return fast_validate_store(store, project.article_shapes, project.graph_shapes,
-                               ontology_graph=project.iris.ontology_graph, iris=project.iris, changed=changed)
+                               ontology_graph=project.iris.ontology_graph, iris=project.iris)
 
 
 def build(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
@@ -307,9 +306,13 @@ def extend(paths: Iterable[Path], store: Store, project: Project, progress: Prog
                        for o in stored)
     else:
         inferred = reason(store, project)
-    changed = [o.graph for o in stored if o.graph is not None]
-    return BuildResult(outcomes=tuple(outcomes), inferred=inferred,
-                       report=validate_store(store, project, changed=changed))
+    # The article shapes ran on each new graph when it was checked; the cross-article shapes run on
+    # the nodes the new graphs state something about: together, what a full run reports about them.
+    touched = stated_nodes(store, [o.graph for o in stored if o.graph is not None])
+    cross = validate_cross(store, project.graph_shapes, touched, ontology_graph=project.iris.ontology_graph,
+                           iris=project.iris, with_turtle=False)
+    report = merge([*(o.report for o in stored if o.report is not None), cross])
+    return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=report)
 
 
 def _closed(store: Store, project: Project) -> bool:

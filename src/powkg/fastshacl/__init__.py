@@ -12,9 +12,8 @@ anything else. The two scopes of shapes/README.md:
     validate_cross(store, shapes, touched=None, ...) -> Report
         shapes/graph.ttl on the union of the article graphs plus the ontology graph; with ``touched``,
         only the results whose focus node or sh:value is a touched node (incremental validation)
-    validate_store(store, article_shapes, graph_shapes, changed=None, ...) -> Report
-        both, merged: the whole-graph validation run; with ``changed`` (article graphs just stored),
-        its results about what they touch (the validation of an ingest)
+    validate_store(store, article_shapes, graph_shapes, ...) -> Report
+        both, merged: the whole-graph validation run
     ArticleChecker(shapes, ontology).check(graph) -> Report, .check_many(graphs) -> list[Report]
         shapes/article.ttl on one article graph that is not stored yet (the pipeline's check stage),
         or on many at once
@@ -85,22 +84,15 @@ def validate_cross(store: Store, shapes: Graph | CompiledShapes, touched: Sequen
 
 
 def validate_store(store: Store, article_shapes: Graph | CompiledShapes, graph_shapes: Graph | CompiledShapes, *,
-                   ontology_graph: str | None = None, iris: Iris | None = None, with_turtle: bool = True,
-                   changed: Sequence[str] | None = None) -> Report:
+                   ontology_graph: str | None = None, iris: Iris | None = None, with_turtle: bool = True) -> Report:
     """Whole-graph validation, as pipeline.validate_store computes it: every article graph with the
-    article shapes, the union with the cross-article shapes, one merged Report.
-
-    With ``changed`` (article graphs just stored), what a full run reports about them, with work in
-    proportion to them: the article shapes on those graphs, and the cross-article results whose focus
-    node or value is a node they state something about."""
+    article shapes, the union with the cross-article shapes, one merged Report."""
     iris = iris or Iris()
     onto = ontology_graph or iris.ontology_graph
     articles = articles_of(store, iris, None)
-    checked = articles if changed is None else articles_of(store, iris, changed)
-    touched = None if changed is None else stated_nodes(store, changed)
     article_c, graph_c = compiled(article_shapes), compiled(graph_shapes)
-    items = run_articles(store, article_c, checked, onto, iris) if checked.names else []
-    items += run_union(store, graph_c, articles, onto, iris, touched=touched)
+    items = run_articles(store, article_c, articles, onto, iris) if articles.names else []
+    items += run_union(store, graph_c, articles, onto, iris)
     merged = Graph()
     for triple in article_c.graph:
         merged.add(triple)
