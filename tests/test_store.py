@@ -141,3 +141,11 @@ def test_merging_a_small_graph_into_a_large_one(store):
     assert sorted(int(o) for _, _, o in store.graph(G1)) == [1, 2, 4]   # 3 is G2's now, and left G1
     assert totals(store) == [1, 2, 3, 4]
     assert SCRATCH not in store.graph_names()
+
+
+def test_a_triple_only_the_written_graphs_held_leaves_the_union(store):
+    store.replace_graph(G1, triples(1, 2))
+    store.replace_graph(G2, triples(2))
+    store.update(f"DELETE DATA {{ GRAPH <{G1}> {{ <{EX}exchange> <{EX}total> 2 }} }} ;"
+                 f"DELETE DATA {{ GRAPH <{G2}> {{ <{EX}exchange> <{EX}total> 2 }} }}", writes=[G1, G2])
+    assert totals(store) == [1]

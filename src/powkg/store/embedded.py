@@ -54,15 +54,18 @@ class OxigraphStore:
             raise StoreError(f"{self.descriptor}: could not replace graph <{name}>: {exc}") from exc
 
     @staticmethod
-    def _withdraw(name: str) -> str:
-        """An update removing from the union the triples only graph ``name`` holds.
+    def _withdraw(*names: str) -> str:
+        """An update removing from the union the triples only the graphs ``names`` hold.
 
         The store's default graph is kept as the set union of the served graphs: SPARQL's default graph
         is a merge, and a union over graphs at query time would answer once per graph stating a triple.
         """
-        return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+        stated = f"GRAPH <{names[0]}>" if len(names) == 1 else \
+            f"VALUES ?g {{ {' '.join(f'<{n}>' for n in names)} }} GRAPH ?g"
+        listed = ", ".join(f"<{n}>" for n in names)
+        return (f"DELETE {{ ?s ?p ?o }} WHERE {{ {stated} {{ ?s ?p ?o }} "
                 f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
-                f"FILTER(?other != <{name}> && {served_test('?other')}) }} }}")
+                f"FILTER(?other NOT IN ({listed}) && {served_test('?other')}) }} }}")
 
     @staticmethod
     def _publish(name: str) -> str:
@@ -105,7 +108,8 @@ class OxigraphStore:
         self._quarantined = None
         served = None if writes is None else [g for g in dict.fromkeys(writes) if is_served(g)]
         if served:
-            sparql = " ;\n".join([*map(self._withdraw, served), sparql, *map(self._publish, served)])
+            # Withdrawn together: a triple only these graphs hold must leave the union if they all drop it.
+            sparql = " ;\n".join([self._withdraw(*served), sparql, *map(self._publish, served)])
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
