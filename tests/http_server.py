@@ -16,7 +16,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -191,16 +191,7 @@ def running(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError(f"the test server at {url} did not start")
-            time.sleep(0.05)
+        wait_for_health(url, 20, lambda: None if thread.is_alive() else f"the test server at {url} stopped")
         yield url
     finally:
         server.should_exit = True
@@ -229,3 +220,19 @@ def server(fixture_store: Store) -> Iterator[str]:
 def client(server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, timeout=30) as session:
         yield session
+
+
+def wait_for_health(url: str, seconds: float, stopped: Callable[[], str | None]) -> None:
+    """Wait until ``url``/health answers 200. AssertionError with what ``stopped()`` says when the server
+    has stopped (it returns None while it runs), or when ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        problem = stopped()
+        assert problem is None, problem
+        assert time.monotonic() < deadline, f"the server at {url} did not answer within {seconds:.0f} s"
+        time.sleep(0.05)

@@ -6,12 +6,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
-from http_server import FIXTURE, load_trig
+from http_server import FIXTURE, load_trig, wait_for_health
 from powkg.settings import PROJECT_ROOT
 from powkg.store import open_store
 
@@ -31,16 +30,7 @@ def test_powkg_serve(tmp_path):
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "powkg serve did not answer within 60 s"
-            time.sleep(0.2)
+        wait_for_health(url, 60, lambda: None if process.poll() is None else process.communicate()[1])
         answer = httpx.get(url + "/sparql", params={"query": "ASK { ?e a <https://w3id.org/powkg/ontology#Exchange> }"})
         assert answer.json()["boolean"] is True
     finally:

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV
 
-from http_server import FIXTURE, load_trig, running, test_settings
+from http_server import FIXTURE, load_trig, running, test_settings, wait_for_health
 from paths import REPO, SAMPLE
 from powkg.api import create_app
 from powkg.errors import ConfigError, PowkgError, QueryError, QueryTimeout, StoreError
@@ -569,16 +569,7 @@ def powkg_serve(store: str, environ: dict[str, str], cwd: Path) -> Iterator[str]
                                cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "powkg serve did not answer within 120 s"
-            time.sleep(0.2)
+        wait_for_health(url, 120, lambda: None if process.poll() is None else process.communicate()[1])
         yield url
     finally:
         process.terminate()
