@@ -63,8 +63,6 @@ def store(request, tmp_path):
 # Known gaps, each an open defect named in the issue notes: the tests stay and run, and are reported as
 # xfail (or xpass once fixed) instead of hiding the defect by deleting or loosening the assertion.
 KNOWN_GAPS = {
-    "test_shacl_fast.py::test_a_shape_the_engine_does_not_compile_is_refused[this-in-optional-only]":
-        "the SHACL compiler does not yet refuse $this bound only inside OPTIONAL",
     "test_rules.py::test_corpus_closure_is_owlrls":
         "under heavy load an unraisable exception was seen once in its fixture; passes alone",
 }
