@@ -107,7 +107,7 @@ class Language:
     not_battle_after: re.Pattern[str]       # (start) after a place: "Donetsk People's Republic", 'city council'
     place_as_actor: re.Pattern[str]         # (start) after a place: 'Kyiv said', 'Kyiv and Moscow'
     actor_before_place: re.Pattern[str]     # (end) before a place: 'Moscow and Kyiv'
-    all_are: re.Pattern[str]                # 'All the liberated individuals are from the enlisted ...'
+    all_are: re.Pattern[str]                # 'All of those freed are privates ...'
     no_officers: re.Pattern[str]            # 'There are no officers'
     the_rest: re.Pattern[str]               # 'the rest privates and sergeants', 'everyone else is'
     all_belong: re.Pattern[str]             # (end) 'all belong to the Armed Forces'
