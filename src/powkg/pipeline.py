@@ -110,8 +110,8 @@ def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Prog
     outcomes = []
     prepared_all = iter(_prepare_all(files, project, workers, dict(overrides or {})))
     while batch := list(islice(prepared_all, _CHECK_TOGETHER)):
-        for prepared, report in zip(batch, _check_new(batch, store, project), strict=True):
-            outcome = commit(prepared, store, project, report=report)
+        for prepared, (stored_by, report) in zip(batch, _check_new(batch, store, project), strict=True):
+            outcome = commit(prepared, store, project, stored_by=stored_by, report=report)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -122,13 +122,15 @@ def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Prog
 _CHECK_TOGETHER = 64
 
 
-def _check_new(batch: list[Prepared], store: Store, project: Project) -> list[Report | None]:
-    """The check report of each prepared article the store does not hold yet (None for the others)."""
-    new = [p for p in batch if p.article is not None and p.graph is not None and
-           _stored_by(store, project.iris.article_graph(p.article.digest), project) != __version__]
+def _check_new(batch: list[Prepared], store: Store, project: Project) -> list[tuple[str | None, Report | None]]:
+    """For each prepared article, the extractor version its stored graph was written by (``_stored_by``),
+    and its check report when the store does not hold it yet (None for the others)."""
+    versions = [None if p.article is None else _stored_by(store, project.iris.article_graph(p.article.digest), project)
+                for p in batch]
+    new = [p for p, version in zip(batch, versions, strict=True) if p.graph is not None and version != __version__]
     reports = dict(zip(map(id, new), project.checker.check_many([p.graph for p in new], with_turtle=False),
                        strict=True)) if new else {}
-    return [reports.get(id(p)) for p in batch]
+    return [(version, reports.get(id(p))) for p, version in zip(batch, versions, strict=True)]
 
 
 def prepare_file(path: Path, project: Project, overrides: Mapping[str, Any] | None = None) -> list[Prepared]:
@@ -177,15 +179,15 @@ def _prepare_all(files: list[Path], project: Project, workers: int,
         _WORKER_PROJECT = None
 
 
-def commit(prepared: Prepared, store: Store, project: Project, *, report: Report | None = None) -> IngestOutcome:
+def commit(prepared: Prepared, store: Store, project: Project, *, stored_by: str | None,
+           report: Report | None = None) -> IngestOutcome:
     """Check a prepared article's graph (unless its check ``report`` is given) and store it, or keep it in
-    quarantine with its reason."""
+    quarantine with its reason. ``stored_by``: what ``_stored_by`` says of its graph, asked by the caller."""
     article, graph = prepared.article, prepared.graph
     if article is None or graph is None:
         return refuse(prepared.source, prepared.failure or "unknown failure", store, project, article=article)
     iris = project.iris
     graph_name = iris.article_graph(article.digest)
-    stored_by = _stored_by(store, graph_name, project)
     if stored_by == __version__:
         return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name, status="unchanged")
     report = report or check(graph, project, with_turtle=False)

@@ -113,6 +113,11 @@ def _require_ontology_subclasses(kinds: Kinds) -> None:
                                     "would then differ per article, which the fast engine does not model")
 
 
+def _target_nodes(compiled: CompiledShapes) -> list[URIRef]:
+    """The nodes the shapes name with sh:targetNode."""
+    return [s.node for ch in compiled.checks for s in ch.focus.sources if isinstance(s, TargetNode)]
+
+
 def _ontology_nodes(store: Store, ontology: str) -> set[str]:
     return {str(r["n"]) for r in store.query(
         f"SELECT DISTINCT ?n WHERE {{ GRAPH <{ontology}> {{ {{ ?n ?p ?o }} UNION {{ ?s ?p ?n }} }} "
@@ -170,7 +175,7 @@ def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ont
     ontology = Ontology(ontology_iri, select)
     kinds = _kinds(store, articles, ontology_iri)
     _require_ontology_subclasses(kinds)
-    target_nodes = [s.node for ch in compiled.checks for s in ch.focus.sources if isinstance(s, TargetNode)]
+    target_nodes = _target_nodes(compiled)
     dirty = _dirty(store, articles, ontology_iri, target_nodes) if dirty is None else dirty
     clean = [n for n in articles.names if n not in dirty]
     per_article: list[RawResult] = []
@@ -262,8 +267,7 @@ class ScratchChecker:
                 self.store.replace_graph(name, list(dict.fromkeys(t for t in graph if t not in self._ontology_triples)))
             try:
                 articles = Articles(tuple(names), (self.ONTOLOGY,))
-                target_nodes = [s.node for ch in self.compiled.checks for s in ch.focus.sources
-                                if isinstance(s, TargetNode)]
+                target_nodes = _target_nodes(self.compiled)
                 dirty = _dirty(self.store, articles, self.ONTOLOGY, target_nodes, self._nodes)
                 items = run_articles(self.store, self.compiled, articles, self.ONTOLOGY, iris, scratch=self,
                                      dirty=dirty)
@@ -280,8 +284,7 @@ class ScratchChecker:
         ontology = Ontology(self.ONTOLOGY, select)
         articles = Articles((self.ARTICLE,), (self.ONTOLOGY,))
         _require_ontology_subclasses(kinds)
-        target_nodes = [s.node for ch in self.compiled.checks for s in ch.focus.sources
-                        if isinstance(s, TargetNode)]
+        target_nodes = _target_nodes(self.compiled)
         clean = not _dirty(self.store, articles, self.ONTOLOGY, target_nodes, self._nodes)
         scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
         own = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False)

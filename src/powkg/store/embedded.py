@@ -150,14 +150,6 @@ class OxigraphStore:
             result.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return result
 
-    def _served(self, default_graphs: Sequence[str] | None) -> list[ox.NamedNode]:
-        if default_graphs is not None:
-            return [ox.NamedNode(g) for g in default_graphs]
-        return [g for g in self._graphs()[0] if is_served(g.value)]
-
-    def _has_quarantine(self) -> bool:
-        return self._graphs()[1]
-
     def _graphs(self) -> tuple[tuple[ox.NamedNode, ...], bool]:
         """The graphs queries see by name (all but the quarantined), and whether any is quarantined;
         kept until the next write."""
@@ -174,13 +166,13 @@ class OxigraphStore:
         if default_graphs is None and named_graphs is None:
             # The store's default graph holds the union of the served graphs (see _withdraw); quarantine
             # graphs are hidden from GRAPH patterns too, scratch graphs are not (reasoning reads them).
-            if not self._has_quarantine():
+            if not self._graphs()[1]:
                 return {}
             return {"named_graphs": list(self._graphs()[0])}
         if named_graphs is None:
-            served = self._served(default_graphs)
+            served = [ox.NamedNode(g) for g in default_graphs]
             return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}
-        return {"default_graph": self._served(default_graphs or ()) or ox.DefaultGraph(),
+        return {"default_graph": [ox.NamedNode(g) for g in default_graphs or ()] or ox.DefaultGraph(),
                 "named_graphs": [ox.NamedNode(g) for g in named_graphs]}
 
     def evaluate(self, sparql: str, *, default_graphs: Sequence[str] | None = None,
@@ -200,20 +192,12 @@ class OxigraphStore:
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"the query could not be evaluated: {exc}") from None
 
-    def _run(self, sparql: str, default_graphs: Sequence[str] | None):  # type: ignore[no-untyped-def]
-        try:
-            return self._store.query(sparql, **self._dataset(default_graphs, None))
-        except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL query: {exc}") from None
-        except (OSError, ValueError, TypeError) as exc:
-            raise QueryError(f"the query could not be evaluated: {exc}") from None
-
     def query(self, sparql: str, *, default_graphs: Sequence[str] | None = None) -> QueryResult:
-        return answer_to_result(self._run(sparql, default_graphs))
+        return answer_to_result(self.evaluate(sparql, default_graphs=default_graphs))
 
     def query_to(self, sparql: str, fmt: Format, *,
                  default_graphs: Sequence[str] | None = None) -> tuple[str, bytes]:
-        return serialise_answer(self._run(sparql, default_graphs), fmt)
+        return serialise_answer(self.evaluate(sparql, default_graphs=default_graphs), fmt)
 
     def export(self, output: BinaryIO, fmt: Format, graphs: Iterable[str]) -> None:
         names = [ox.NamedNode(g) for g in graphs]
