@@ -25,6 +25,7 @@ from powkg.errors import ShapesError
 from powkg.iris import Iris
 from powkg.reasoning import infer
 from powkg.store import open_store
+from powkg.vocabulary import load_ontology
 
 IRIS = Iris()
 POW = IRIS.pow
@@ -33,10 +34,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "shapes"
 
 @cache
 def ontology() -> Graph:
-    graph = Graph()
-    for path in sorted((REPO / "ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return load_ontology(REPO / "ontology")
 
 
 def new_store(graphs: dict[str, Graph], onto: Graph | None = None):  # noqa: ANN201

@@ -35,6 +35,7 @@ from powkg.fastshacl.sparql import Part
 from powkg.iris import Iris
 from powkg.store import open_store
 from powkg.validation import merge, validate
+from powkg.vocabulary import load_ontology
 
 SHAPES = REPO / "shapes"
 FIXTURES = REPO / "tests" / "fixtures" / "shapes"
@@ -44,10 +45,7 @@ ARTICLE_GRAPH = IRIS.article_graph("ce877442fd54e182")
 
 @cache
 def ontology() -> Graph:
-    graph = Graph()
-    for path in sorted((REPO / "ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return load_ontology(REPO / "ontology")
 
 
 @cache
