@@ -94,6 +94,8 @@ class _Meta:
 
 
 def _is_breadcrumb(line: str) -> bool:
+    if not any(mark in line for mark in "|›»>/"):   # no separator (most lines): one part, no need to split
+        return False
     parts = [p for p in _BREADCRUMB_SEP.split(line) if p.strip()]
     if len(parts) < 2 or _SENTENCE_END.search(line):
         return False
@@ -228,23 +230,55 @@ def _identifier() -> Any:
     return identifier
 
 
-# Counted in the lowercase text (a class without IGNORECASE is scanned several times faster).
-_CYRILLIC = re.compile(r"[а-яёіїєґ]")
-_LATIN = re.compile(r"[a-z]")
+# Letters counted in the lowercase text with str.count (a regular expression's findall makes a string
+# of every letter it finds, ten times slower).
+_CYRILLIC_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюяёіїєґ"
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_CYRILLIC = re.compile(f"[{_CYRILLIC_LETTERS}]")
+# Letters of one of the two alphabets only: Ukrainian і ї є ґ, Russian ы э ъ ё.
+_UKRAINIAN_ONLY, _RUSSIAN_ONLY = "іїєґ", "ыэъё"
+
+
+def _count(text: str, letters: str) -> int:
+    return sum(map(text.count, letters))
+
+
+def _by_alphabet(low: str) -> str | None:
+    """'uk' or 'ru' when the alphabet settles it beyond doubt, else None (the model decides).
+
+    A long Cyrillic text with none of the other language's own letters and many of its own: Ukrainian
+    writes і in about one letter in twenty, Russian ы in about one in fifty. Short texts, texts with
+    Latin words of any number and texts with letters of both (a quotation) are left to the model.
+    """
+    cyrillic = _count(low, _CYRILLIC_LETTERS)
+    if cyrillic < 200 or _count(low, _LATIN_LETTERS) * 10 > cyrillic:
+        return None
+    ukrainian, russian = _count(low, _UKRAINIAN_ONLY), _count(low, _RUSSIAN_ONLY)
+    if ukrainian >= 0.03 * cyrillic and not russian:
+        return "uk"
+    if russian >= 0.01 * cyrillic and not ukrainian:
+        return "ru"
+    return None
 
 
 def detect_language(text: str) -> str:
     """'en', 'uk' or 'ru': py3langid restricted to the three languages of the corpus.
 
     A text of the Latin script alone cannot be Ukrainian or Russian, so it is English without asking
-    the model; the model tells Ukrainian from Russian (and reads texts that mix scripts).
+    the model; a long text of Cyrillic letters alone that has only Ukrainian or only Russian letters
+    is that language (``_by_alphabet``); the model tells Ukrainian from Russian in the rest (and reads
+    texts that mix scripts).
     """
     sample = text[:1500]
     low = sample.lower()
-    cyrillic = len(_CYRILLIC.findall(low))
-    if cyrillic < 0.05 * max(1, len(_LATIN.findall(low))):
+    if not _CYRILLIC.search(low):
         return "en"
-    language, _score = _identifier().classify(sample[:800])
+    if _count(low, _CYRILLIC_LETTERS) < 0.05 * max(1, _count(low, _LATIN_LETTERS)):
+        return "en"
+    sample = sample[:800]
+    language = _by_alphabet(sample.lower())
+    if language is None:
+        language, _score = _identifier().classify(sample)
     return str(language)
 
 
