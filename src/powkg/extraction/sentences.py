@@ -112,21 +112,20 @@ def _cumulative(low: str, lang: Language) -> bool:
 
 def _formula(text: str, sentence: Sentence, numbers: list[Number], lang: Language
              ) -> tuple[int, int, int, int] | None:
-    """'86 for 86', 'a 101-for-101 swap', «50 на 50»: (value, value, start, end)."""
-    position = sentence.start
-    if not lang.finds("formula", text, position, sentence.end):
-        return None
-    while position < sentence.end:
-        match = lang.formula.search(text, position, sentence.end)
+    """'86 for 86', 'a 101-for-101 swap', «50 на 50»: (value, value, start, end).
+
+    The formula's first number is a count of the sentence, so the pattern is tried at the start of
+    each count only (searching every position of the sentence cost more than the rest of it)."""
+    for number in numbers:
+        match = lang.formula.match(text, number.start, sentence.end)
         if not match:
-            return None
-        a = next((n.value for n in numbers if n.start == match.start("a")), None)
+            continue
+        a = number.value
         b = next((n.value for n in numbers if n.start == match.start("b")), None)
         if b is None:   # '101-for-101': a number glued to a hyphen is no count of its own
             b = parse_number(match.group("b").strip(" ,\u00a0\u202f"), lang.numbers)
-        if a is not None and b is not None:
+        if b is not None:
             return a, b, match.start(), match.end()
-        position = match.start() + 1
     return None
 
 
