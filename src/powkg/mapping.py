@@ -48,7 +48,8 @@ class _Terms:
         return term
 
 
-_RDF, _RDFS, _OA, _PROV, _SCHEMA, _DCTERMS = (_Terms(ns) for ns in (RDF, RDFS, OA, PROV, SCHEMA, DCTERMS))
+_RDF, _RDFS, _OA, _PROV, _SCHEMA, _DCTERMS, _XSD = (_Terms(ns) for ns in (RDF, RDFS, OA, PROV, SCHEMA, DCTERMS, XSD))
+_BOOLEANS = {True: Literal(True), False: Literal(False)}
 
 
 @lru_cache(maxsize=8)
@@ -60,6 +61,12 @@ def _pow(namespace: str) -> _Terms:
 def _integer(value: int, datatype: URIRef) -> Literal:
     """Offsets and counts repeat across articles; a Literal is immutable, so one object serves them all."""
     return Literal(value, datatype=datatype)
+
+
+@lru_cache(maxsize=4096)
+def _iri(value: str) -> URIRef:
+    """The vocabulary's terms, named again and again: a URIRef checks every character of its IRI."""
+    return URIRef(value)
 
 
 def to_triples(facts: Facts, article: Article, *, gazetteer: Gazetteer, iris: Iris | None = None,
@@ -108,20 +115,28 @@ class _Builder:
         # Blank-node labels: one random prefix per article and a counter (rdflib draws a UUID per node).
         self._blank_prefix = uuid4().hex
         self._blank_count = 0
+        # A sentence is the evidence of several facts: its quote, like labels and keys, is made once.
+        self._strings: dict[str, Literal] = {}
+
+    def string(self, value: str) -> Literal:
+        found = self._strings.get(value)
+        if found is None:
+            found = self._strings[value] = Literal(value)
+        return found
 
     def blank(self) -> BNode:
         self._blank_count += 1
         return BNode(f"{self._blank_prefix}{self._blank_count}")
 
     def add(self, s: Node, p: Node, o: Any) -> None:
-        self.triples[(s, p, o if isinstance(o, Node) else Literal(o))] = None
+        self.triples[(s, p, o if isinstance(o, Node) else self.string(o) if type(o) is str else Literal(o))] = None
 
     # -- the article and its graph --------------------------------------------------------------
     def article_node(self, extracted_at: datetime | None) -> None:
         a, art = self.article_iri, self.article
         self.add(a, _RDF.type, self.pow.Article)
         self.add(a, _DCTERMS.identifier, art.id)
-        self.add(a, _DCTERMS.language, Literal(art.language, datatype=XSD.language))
+        self.add(a, _DCTERMS.language, Literal(art.language, datatype=_XSD.language))
         self.add(a, _DCTERMS.source, art.source)
         self.add(a, self.pow.digest, self.digest)
         self.add(a, _RDFS.label, art.title or art.id)
@@ -130,15 +145,15 @@ class _Builder:
             if value:
                 self.add(a, prop, value)
         if art.url:
-            self.add(a, _SCHEMA.url, Literal(art.url, datatype=XSD.anyURI))
+            self.add(a, _SCHEMA.url, Literal(art.url, datatype=_XSD.anyURI))
         if art.published:
-            self.add(a, _SCHEMA.datePublished, Literal(art.published.isoformat(), datatype=XSD.date))
+            self.add(a, _SCHEMA.datePublished, Literal(art.published.isoformat(), datatype=_XSD.date))
         graph_iri = URIRef(self.iris.article_graph(self.digest))
         self.add(graph_iri, _RDF.type, _PROV.Entity)
         self.add(graph_iri, _PROV.wasDerivedFrom, a)
         self.add(graph_iri, self.pow.extractorVersion, __version__)
         when = (extracted_at or datetime.now(UTC)).replace(microsecond=0)
-        self.add(graph_iri, _PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime))
+        self.add(graph_iri, _PROV.generatedAtTime, Literal(when.isoformat(), datatype=_XSD.dateTime))
 
     # -- evidence -------------------------------------------------------------------------------
     def evidence(self, body: URIRef, prop: URIRef, stated: Stated[Any], value: Node | None = None) -> None:
@@ -154,7 +169,7 @@ class _Builder:
         add((ev, p.supports, prop), None)
         add((ev, _RDF.value, value if value is not None else self.literal(stated.value)), None)
         if stated.qualifier:
-            add((ev, p.qualifier, Literal(stated.qualifier)), None)
+            add((ev, p.qualifier, self.string(stated.qualifier)), None)
         if quote.attributed_to:
             add((ev, p.attributedTo, self.agent(quote.attributed_to)), None)
         add((ev, _OA.hasTarget, target), None)
@@ -163,10 +178,10 @@ class _Builder:
         add((target, _OA.hasSelector, text_quote), None)
         add((target, _OA.hasSelector, position), None)
         add((text_quote, _RDF.type, _OA.TextQuoteSelector), None)
-        add((text_quote, _OA.exact, Literal(quote.quote)), None)
+        add((text_quote, _OA.exact, self.string(quote.quote)), None)
         add((position, _RDF.type, _OA.TextPositionSelector), None)
-        add((position, _OA.start, _integer(quote.start, XSD.nonNegativeInteger)), None)
-        add((position, _OA.end, _integer(quote.end, XSD.nonNegativeInteger)), None)
+        add((position, _OA.start, _integer(quote.start, _XSD.nonNegativeInteger)), None)
+        add((position, _OA.end, _integer(quote.end, _XSD.nonNegativeInteger)), None)
 
     def state(self, node: URIRef, prop: URIRef, stated: Stated[Any] | None, value: Node | None = None) -> None:
         """Add ``node prop value`` and its evidence; nothing when the fact is not stated."""
@@ -176,23 +191,22 @@ class _Builder:
         self.add(node, prop, obj)
         self.evidence(node, prop, stated, obj)
 
-    @staticmethod
-    def literal(value: Any) -> Literal:
+    def literal(self, value: Any) -> Literal:
         if isinstance(value, bool):
-            return Literal(value)
+            return _BOOLEANS[value]
         if isinstance(value, int):
-            return _integer(value, XSD.nonNegativeInteger)
-        return Literal(value)
+            return _integer(value, _XSD.nonNegativeInteger)
+        return self.string(value) if isinstance(value, str) else Literal(value)
 
     # -- vocabulary -----------------------------------------------------------------------------
     def term(self, kind: str, key: str) -> URIRef:
         known = self.gazetteer.terms.get(key)
-        return URIRef(known.iri if known else self.iris.term(kind, key))
+        return _iri(known.iri) if known else URIRef(self.iris.term(kind, key))
 
     def agent(self, key: str) -> URIRef:
         known = self.gazetteer.terms.get(key)
         if known:
-            return URIRef(known.iri)
+            return _iri(known.iri)
         iri = URIRef(self.iris.agent(key))
         self.add(iri, _RDF.type, _PROV.Agent)
         self.add(iri, _RDFS.label, key)
@@ -210,15 +224,15 @@ class _Builder:
         self.add(iri, _RDFS.label, self.exchange_label(ex))
         self.evidence(iri, p.reportedIn, Stated(True, ex.evidence), self.article_iri)
         if ex.date:
-            self.state(iri, p.date, ex.date, Literal(ex.date.value.isoformat(), datatype=XSD.date))
+            self.state(iri, p.date, ex.date, Literal(ex.date.value.isoformat(), datatype=_XSD.date))
         elif ex.month_day:
             month, day = ex.month_day.value
-            self.state(iri, p.date, ex.month_day, Literal(f"--{month:02d}-{day:02d}", datatype=XSD.gMonthDay))
+            self.state(iri, p.date, ex.month_day, Literal(f"--{month:02d}-{day:02d}", datatype=_XSD.gMonthDay))
         if ex.date_text:
             self.add(iri, p.dateAsWritten, ex.date_text)
         self.state(iri, p.returnedToUkraine, ex.returned_total)
         self.state(iri, p.handedOverToRussia, ex.handed_over)
-        self.state(iri, p.ordinal, ex.ordinal, _integer(ex.ordinal.value, XSD.positiveInteger)
+        self.state(iri, p.ordinal, ex.ordinal, _integer(ex.ordinal.value, _XSD.positiveInteger)
                    if ex.ordinal else None)
         if ex.ordinal_scope:
             self.add(iri, p.ordinalScope, ex.ordinal_scope)
@@ -283,6 +297,6 @@ class _Builder:
             self.add(iri, p.attributedTo, self.agent(total.count.evidence.attributed_to))
         as_of = total.as_of
         if as_of:
-            self.add(iri, p.asOf, Literal(as_of.isoformat(), datatype=XSD.date))
+            self.add(iri, p.asOf, Literal(as_of.isoformat(), datatype=_XSD.date))
         if total.after_exchange is not None and 0 <= total.after_exchange < len(exchanges):
             self.add(iri, p.countsUpTo, exchanges[total.after_exchange])
