@@ -67,10 +67,13 @@ _NOISE = re.compile(
     r"|(?:leave|add|write)\s+a\s+comment.*"
     r"|advertisement|реклама|sponsored"
     r"|\d+\s+min(?:ute)?s?\s+read"
-    r"|(?:©|\(c\)|copyright)\s*.*|.*\ball\s+rights\s+reserved\b.*|.*всі\s+права\s+захищені.*|.*все\s+права\s+защищены.*"
+    # a phrase anywhere in the line: a look-ahead for one of its words first ('.*' before a letter is
+    # scanned fast, '.*\b' tries the rest of the pattern at every position of the line)
+    r"|(?:©|\(c\)|copyright)\s*.*|(?=.*rights).*\ball\s+rights\s+reserved\b.*|.*всі\s+права\s+захищені.*"
+    r"|.*все\s+права\s+защищены.*"
     r"|(?:subscribe|підпишіться|підписуйтесь|подписывайтесь|подпишитесь)\b.*"
-    r"|.*\b(?:newsletter|розсилк\w*|рассылк\w*)\b.*"
-    r"|.*\bctrl\s*\+\s*enter\b.*"
+    r"|(?=.*newsletter|.*розсилк|.*рассылк).*\b(?:newsletter|розсилк\w*|рассылк\w*)\b.*"
+    r"|(?=.*ctrl).*\bctrl\s*\+\s*enter\b.*"
     r"|(?:print|друк|печать|back\s+to\s+top|наверх)"
     r"|(?:follow|join)\s+(?:us|our)\b.{0,80}|(?:слідкуйте|стежте|следите)\s+за\b.{0,80}"
     r"|(?:photo|image)\s+(?:by|credit)\b.{0,80}|(?:ілюстративне\s+фото|фото\s+ілюстративне|иллюстративное\s+фото|"
