@@ -3,6 +3,7 @@ negatives, and the per-field score on the English corpus."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -288,3 +289,41 @@ def test_cues_searched_in_lowercase_agree_with_the_patterns_as_written() -> None
                                                                     is not None)
                     checked += written
     assert checked > 100
+
+
+# --- the prefilter: words a cue cannot match without ---------------------------------------------
+
+@pytest.mark.parametrize(("pattern", "words"), [
+    (r"\b(?:the\s+)?youngest\b", ("youngest",)),
+    (r"\b(?:only\s+women|all[\s-]+(?:female|women))\b", ("female", "women")),
+    (r"\b(?:previous|last)\s+(?:exchange|swap)s?\b", ("last", "previous")),
+    (r"(?<=youngest )\d+", ()),                   # a look-behind requires nothing of the match
+    (r"\b(?:oldest|\w+)\b", ()),                  # one alternative requires no word
+    (r"(?:oldest)?\d+", ()),                      # an optional word is not required
+    (r"(?:said|says|told|wrote|noted|added|stated|claimed|reported|declared)\b", ()),   # too many
+], ids=["optional-article", "choice", "two-nouns", "look-behind", "open-alternative", "optional", "too-many"])
+def test_required_words(pattern: str, words: tuple[str, ...]) -> None:
+    from powkg.extraction.prefilter import required_words
+
+    assert required_words(pattern) == words
+
+
+def test_the_prefilter_never_rules_out_a_match() -> None:
+    """Wherever a cue of any language matches a sentence or a window of one, one of its words is there."""
+    from powkg.extraction import LANGUAGES
+    from powkg.extraction.segmenting import split_sentences
+
+    texts = [read_article(p).text.lower() for p in sorted((SHARED / "corpus" / "articles").glob("*.txt"))]
+    spans = [(text, s.start, s.end) for text in texts for s in split_sentences(text)]
+    spans += [(text, start, min(len(text), start + 40)) for text in texts for start in range(0, len(text), 17)]
+    checked = 0
+    for lang in LANGUAGES.values():
+        for name, pattern in vars(lang).items():
+            if not isinstance(pattern, re.Pattern):
+                continue
+            lowered = lang.lowered(name)
+            for text, start, end in spans:
+                if lowered.search(text, start, end):
+                    checked += 1
+                    assert lang.may_find(name, text, start, end), (lang.code, name, text[start:end])
+    assert checked > 10_000

@@ -16,6 +16,7 @@ Every value is a ``Stated`` whose ``Evidence`` holds the exact characters that s
     building     one exchange's facts
     totals       running totals
     language     what a language provides: cue words and phrase patterns of the genre
+    prefilter    the words a pattern cannot match without: a cheap test before a search
     english, ukrainian, russian    one module per language
     morphology   inflected Ukrainian and Russian forms (pymorphy3)
 """

@@ -194,7 +194,7 @@ def _whole_rules(facts: SentenceFacts, state: _State) -> None:
         if rest and enlisted.start - rest.end() < 30:
             state.extra.append(("rest_enlisted", Stated(0, evidence)))
     belong = next((m for m in facts.mentions if m.term_of("unit") and
-                   lang.all_belong.search(text, s.start, m.start)), None)
+                   lang.finds("all_belong", text, s.start, m.start)), None)
     if belong is not None:
         state.extra.append(("all_unit:" + belong.term_of("unit").key, Stated(0, evidence)))  # type: ignore[union-attr]
 
@@ -342,7 +342,7 @@ def _ordinals(facts: SentenceFacts, state: _State) -> list[tuple[Stated[int], st
         value = lang.ordinal_value(match.group("ord"))
         if value is not None:
             found.append((Stated(value, evidence_of(facts)), (match.group("noun") + match.group("scope")).strip()))
-    first = None if found else lang.first_time.search(sentence)
+    first = None if found or not lang.finds_in("first_time", sentence) else lang.first_time.search(sentence)
     noun = lang.exchange_noun.search(sentence) if first else None
     if not found and first and noun and noun.start() < first.start():
         found.append((Stated(1, evidence_of(facts)), sentence[noun.start():first.start()].strip(" ,;:—–")))
@@ -372,10 +372,10 @@ def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[st
         if place is None or "DetentionPlace" in place.classes:
             continue
         before = text[max(s.start, mention.start - 60):mention.start]
-        if lang.not_battle_place.search(before) or lang.not_battle_after.match(text, mention.end) or \
+        if lang.finds_in("not_battle_place", before) or lang.not_battle_after.match(text, mention.end) or \
                 _actor(text, s.start, mention, lang):
             continue
-        if lang.capture_verb.search(before[-45:]):
+        if lang.finds_in("capture_verb", before[-45:]):
             out["captured"].append(Stated(place.key, evidence))
         elif "BattleLocation" in place.classes and not facts.russian_side:
             out["defended"].append(Stated(place.key, evidence))
@@ -388,7 +388,7 @@ def _actor(text: str, start: int, mention: Mention, lang: Language) -> bool:
         return True
     acts = lang.place_as_actor.match(text, mention.end) or \
         lang.actor_before_place.search(text, max(start, mention.start - 25), mention.start)
-    return bool(acts) and not lang.location_verb.search(text, max(start, mention.start - 12), mention.start)
+    return bool(acts) and not lang.finds("location_verb", text, max(start, mention.start - 12), mention.start)
 
 
 def _unique(values: list[Stated[str]]) -> tuple[Stated[str], ...]:

@@ -65,7 +65,7 @@ def _last_mention_before(view: SentenceView, end: int, kinds: tuple[str, ...]) -
 
 
 def _np_end(view: SentenceView, start: int, lang: Language, limit: int) -> int:
-    stop = lang.np_stop.search(view.text, start, limit)
+    stop = lang.search("np_stop", view.text, start, limit)
     end = stop.start() if stop else limit
     words = list(re.finditer(r"\S+", view.text[start:end]))
     return start + words[8].start() if len(words) > 8 else end
@@ -117,7 +117,7 @@ def _predicate(view: SentenceView, count: Count, start: int, lang: Language) -> 
     if view.text[start:start + 3].lstrip().startswith((",", ":", ";")):
         return
     limit = min(_next_number_start(view, count.number), view.end)
-    clause = lang.clause_break.search(view.text, start, limit)
+    clause = lang.search("clause_break", view.text, start, limit)
     limit = clause.start() if clause else limit
     words = list(re.finditer(r"\S+", view.text[start:limit]))
     limit = start + words[9].start() if len(words) > 9 else limit
@@ -126,11 +126,11 @@ def _predicate(view: SentenceView, count: Count, start: int, lang: Language) -> 
         return
     between = view.text[start:mention.start]
     only_place = mention.term_of("place") and not (mention.term_of("unit") or mention.term_of("category"))
-    if only_place and not lang.location_verb.search(between) and not lang.capture_verb.search(between):
+    if only_place and not lang.finds_in("location_verb", between) and not lang.finds_in("capture_verb", between):
         return
     _apply_mention(count, mention, view.text, limit, view)
     if count.kind == "place":
-        count.role = "captured" if lang.capture_verb.search(between) else "defended"
+        count.role = "captured" if lang.finds_in("capture_verb", between) else "defended"
 
 
 def _partitive_ref(view: SentenceView, ref: str, start: int, end: int, lang: Language) -> str:
@@ -170,7 +170,7 @@ _ONE_WORD = re.compile(r"\s*(?:[^\W\d_]+\s+)?")
 
 def _dead_after(text: str, after: int, np_end: int, lang: Language) -> bool:
     """'four bodies', 'три тіла', 'two fallen soldiers': the count's first or second word says they died."""
-    found = lang.dead.search(text, after, np_end)
+    found = lang.search("dead", text, after, np_end)
     return found is not None and bool(_ONE_WORD.fullmatch(text, after, found.start()))
 
 
@@ -214,7 +214,7 @@ def _trim_end(text: str, end: int) -> int:
 def classify(view: SentenceView, number: Number, lang: Language) -> Count:
     """What one count of a sentence counts (nesting is settled by ``read_counts``)."""
     count = Count(number=number, kind="other", span=(number.start, number.end))
-    qualifier = lang.qualifier_before.search(view.text, max(view.start, number.start - 25), number.start)
+    qualifier = lang.search("qualifier_before", view.text, max(view.start, number.start - 25), number.start)
     if qualifier:
         count.qualifier = lang.qualifier_names.get(re.sub(r"\s+", " ", qualifier.group("q").lower()))
         count.span = (qualifier.start("q"), number.end)
@@ -234,10 +234,10 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
 def _other_side(count: Count, view: SentenceView, np_end: int, limit: int, lang: Language) -> bool:
     """Russians ('four captured Russian soldiers') and the dead ('four bodies') are no returnees."""
     text, number = view.text, count.number
-    if lang.russian.search(text, number.end, _phrase_end(text, number.end, limit)) or \
+    if lang.finds("russian", text, number.end, _phrase_end(text, number.end, limit)) or \
             lang.to_russia.match(text, np_end, view.end):
         count.kind = "russian"
-    elif lang.dead.search(text, max(view.start, number.start - 15), number.start) or \
+    elif lang.finds("dead", text, max(view.start, number.start - 15), number.start) or \
             _dead_after(text, number.end, np_end, lang):
         count.kind = "dead"
     return count.kind != "other"
@@ -247,7 +247,7 @@ def _named(count: Count, view: SentenceView, np_start: int, np_end: int, lang: L
     """A name of the gazetteer says what the count is: in its noun phrase, or linked to it."""
     text, number = view.text, count.number
     mention = _mention_in(view, np_start, np_end, ("unit", "category", "place"))
-    if lang.distributive.search(text, max(view.start, number.start - 8), number.start) and mention is not None:
+    if mention is not None and lang.finds("distributive", text, max(view.start, number.start - 8), number.start):
         count.also = _coordinated_units(view, mention, np_end, lang)
     link = None if mention is not None and not _generic(mention) else \
         _left_link(view, number, lang) or _right_link(view, number, lang)
@@ -265,7 +265,7 @@ def _named(count: Count, view: SentenceView, np_start: int, np_end: int, lang: L
         return True
     _apply_mention(count, mention, text, np_end, view)
     if count.kind == "place":
-        count.role = "captured" if lang.capture_verb.search(text, number.end, mention.start) else "defended"
+        count.role = "captured" if lang.finds("capture_verb", text, number.end, mention.start) else "defended"
     if count.kind == "category" and count.key in GENERIC_CATEGORIES:
         count.kind, count.key = "military", None
         _predicate(view, count, np_end, lang)
@@ -280,7 +280,7 @@ def _unnamed(count: Count, view: SentenceView, np_end: int, partitive: bool, lan
         count.whole = True
     if lang.military_head.match(phrase.strip()) or _military_after_one_word(lang).match(phrase):
         count.kind = "military"
-    elif lang.people_head.search(phrase) or (partitive and count.ref == "whole"):
+    elif lang.finds_in("people_head", phrase) or (partitive and count.ref == "whole"):
         count.kind = "people"
     count.span = (count.span[0], max(count.span[1], np_end))
     _predicate(view, count, np_end, lang)
@@ -301,10 +301,10 @@ def _predicate_before(view: SentenceView, count: Count, lang: Language) -> None:
     if place is None or place.start < start or place.term_of("unit") or place.term_of("category"):
         return
     clause = view.text[start:count.number.start]
-    if lang.capture_verb.search(clause):
+    if lang.finds_in("capture_verb", clause):
         count.kind, count.key, count.role = "place", place.term_of("place").key, "captured"  # type: ignore[union-attr]
-    elif lang.location_verb.search(view.text, place.end, count.number.start) or \
-            lang.location_verb.search(view.text, start, place.start):
+    elif lang.finds("location_verb", view.text, place.end, count.number.start) or \
+            lang.finds("location_verb", view.text, start, place.start):
         count.kind, count.key, count.role = "place", place.term_of("place").key, "defended"  # type: ignore[union-attr]
     else:
         return

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from .morphology import lemma, normalise
 from .numbers import NumberWords
+from .prefilter import required_words
 
 NEVER = re.compile(r"(?!)")
 _LOWERED: dict[tuple[str, str], re.Pattern[str]] = {}
+_REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {}
 # Kept as written when a pattern is lowercased: escapes ('\\S', '\\W') and named groups ('(?P<a>').
 _VERBATIM = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)", re.DOTALL)
 
@@ -150,22 +152,41 @@ class Language:
             found = _LOWERED[key] = re.compile(lowercase_pattern(getattr(self, name).pattern))
         return found
 
-    def finds(self, name: str, text: str, start: int = 0, end: int | None = None) -> bool:
-        """Whether pattern ``name`` finds a match in ``text[start:end]``: asked of the lowercase text
-        when it keeps the offsets (Python's engine is several times faster without IGNORECASE), so a
-        caller that needs the match itself can skip the search where there is none."""
+    def may_find(self, name: str, low: str, start: int = 0, end: int | None = None) -> bool:
+        """False when lowercase ``low[start:end]`` lacks every word the lowercase pattern ``name``
+        needs (``prefilter``): then it has no match, and the search can be skipped."""
+        key = (self.code, name)
+        words = _REQUIRED.get(key)
+        if words is None:
+            words = _REQUIRED[key] = required_words(self.lowered(name).pattern)
+        if not words:
+            return True
+        stop = len(low) if end is None else end
+        return any(low.find(word, start, stop) >= 0 for word in words)
+
+    def search(self, name: str, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        """The first match of pattern ``name`` in ``text[start:end]``, found in the lowercase text when
+        it keeps the offsets (Python's engine is several times faster without IGNORECASE): its offsets
+        are those of ``text``, its groups lowercase. For callers that read offsets, not words."""
         stop = len(text) if end is None else end
         low = lowercase_text(text)
         if low is None:
-            return getattr(self, name).search(text, start, stop) is not None
-        return self.lowered(name).search(low, start, stop) is not None
+            return getattr(self, name).search(text, start, stop)
+        if not self.may_find(name, low, start, stop):
+            return None
+        return self.lowered(name).search(low, start, stop)
+
+    def finds(self, name: str, text: str, start: int = 0, end: int | None = None) -> bool:
+        """Whether pattern ``name`` finds a match in ``text[start:end]`` (``search``), so that a caller
+        that needs the match itself can skip the search where there is none."""
+        return self.search(name, text, start, end) is not None
 
     def finds_in(self, name: str, sentence: str) -> bool:
         """``finds`` for a short string of its own (a sentence's text), lowercased here."""
         low = sentence.lower()
         if len(low) != len(sentence):
             return getattr(self, name).search(sentence) is not None
-        return self.lowered(name).search(low) is not None
+        return self.may_find(name, low) and self.lowered(name).search(low) is not None
 
     def since_key(self, scope: str) -> str | None:
         """The starting point a running total's words name ('full_scale_invasion', '2022'), if any."""

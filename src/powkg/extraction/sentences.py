@@ -32,8 +32,7 @@ class SentenceFacts:
     low: str = field(repr=False)                   # the sentence lowercased, or as written (see read_sentence)
 
     def _cue(self, name: str) -> bool:
-        pattern = self.lang.lowered(name) if self.low is not self.sentence.text else getattr(self.lang, name)
-        return bool(pattern.search(self.low))
+        return _cue(name, self.low, self.sentence.text, self.lang)
 
     @cached_property
     def completed_return(self) -> bool:
@@ -71,6 +70,14 @@ class SentenceFacts:
     def formula(self) -> tuple[int, int, int, int] | None:
         """(value, value, start, end) of 'N for N'."""
         return _formula(self.text, self.sentence, list(self.numbers), self.lang) if self.numbers else None
+
+
+def _cue(name: str, low: str, text: str, lang: Language) -> bool:
+    """Whether cue ``name`` is in a sentence: searched in its lowercase ``low``, unless lowercasing
+    changed its length (then ``low`` is ``text`` as written, searched ignoring case)."""
+    if low is text:
+        return getattr(lang, name).search(text) is not None
+    return lang.may_find(name, low) and lang.lowered(name).search(low) is not None
 
 
 def _implicit_ones(text: str, sentence: Sentence, mentions: tuple[Mention, ...], lang: Language) -> list[Number]:
@@ -147,11 +154,7 @@ def read_sentence(text: str, sentence: Sentence, mentions: tuple[Mention, ...], 
     if len(low) != len(sentence.text):   # a letter whose lowercase is longer: keep the original
         low = sentence.text
 
-    def cue(name: str) -> bool:
-        pattern = lang.lowered(name) if low is not sentence.text else getattr(lang, name)
-        return bool(pattern.search(low))
-
-    russian_side = bool(counts or mentions) and cue("russian_side")
+    russian_side = bool(counts or mentions) and _cue("russian_side", low, sentence.text, lang)
     if russian_side:   # what the Russian side says it got back: none of it is Ukrainian returnees
         for count in counts:   # ... but 'переданы 90 военнопленных ВСУ' names a Ukrainian unit
             if count.kind not in ("dead", "unit"):
