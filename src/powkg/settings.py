@@ -43,6 +43,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
+    return value
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if value <= 0:
@@ -72,6 +79,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a SPARQL query over HTTP may run before it is answered with 503"),
     Setting("result_limit", "POWKG_RESULT_LIMIT", lambda: 100_000, _positive_int,
             "Most rows (or triples) one HTTP query answer may hold"),
+    Setting("memory_quads", "POWKG_MEMORY_QUADS", lambda: 4_000_000, _count,
+            "A read-only `powkg serve` over an on-disk store answers from a copy in memory, loaded in the "
+            "background, when the store holds at most this many quads (about 0.6 GB a million); 0 never copies"),
+    Setting("cache_bytes", "POWKG_CACHE_BYTES", lambda: 64_000_000, _count,
+            "Bytes of linked-data pages and documents `powkg serve` keeps ready until the graph changes "
+            "(embedded store only: a remote one may change under it); 0 keeps none"),
     Setting("max_body_bytes", "POWKG_MAX_BODY_BYTES", lambda: 5_000_000, _positive_int,
             "Largest request body the HTTP layer accepts"),
     Setting("update_token", "POWKG_UPDATE_TOKEN", lambda: "", str,
@@ -106,6 +119,8 @@ class Settings:
     port: int
     query_timeout: float
     result_limit: int
+    memory_quads: int
+    cache_bytes: int
     max_body_bytes: int
     update_token: str
     cors_origins: tuple[str, ...]

@@ -8,18 +8,20 @@
     /export, /export/F   the whole graph, streamed (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML)
     /void                VoID description of the dataset
     /validation          SHACL report of the graph (GET), or of a posted Turtle document (POST)
-    /health              liveness and how busy the query workers are
+    /health              liveness, how busy the query workers are, whether the memory copy serves
     /openapi.json        the OpenAPI document of all of the above
 
 Guarantees: the server is read-only unless ``update_token`` is set; it never fetches a URL a client
 names (SERVICE and LOAD are refused); store calls run on a bounded pool of worker threads, never on
 the event loop; every answer is bounded by ``query_timeout`` and ``result_limit``, every request body
-by ``max_body_bytes``; no client ever sees a stack trace. The routers hold no domain logic: they call
-the store, ``queries``, ``pipeline`` and ``validation`` as the CLI does.
+by ``max_body_bytes``; no client ever sees a stack trace. A read-only server over an on-disk store
+answers from a copy of it in memory once the copy is loaded (``memory``). The routers hold no domain
+logic: they call the store, ``queries``, ``pipeline`` and ``validation`` as the CLI does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from collections.abc import AsyncIterator
@@ -35,11 +37,13 @@ from ..iris import Iris
 from ..queries import load_queries
 from ..settings import Settings
 from ..store import Store
+from ..store.embedded import OxigraphStore
 from . import exports, linked_data, pages, problems, queries, sparql, validation
-from .context import Context
+from .context import Context, Documents
 from .engine import Engine
 from .guard import Guard
 from .html import STATIC
+from .memory import MemoryCopy
 
 if TYPE_CHECKING:   # the pipeline (and the extractor under it) loads only when validation is first asked for
     from ..pipeline import Project
@@ -62,6 +66,9 @@ def create_app(settings: Settings, store: Store, *, project: Project | None = No
     engine = Engine(store, timeout=settings.query_timeout, result_limit=settings.result_limit, workers=workers)
     ctx = Context(settings=settings, store=store, engine=engine, iris=Iris(settings.base_iri),
                   queries=load_queries(settings.queries_dir), project=project)
+    if isinstance(store, OxigraphStore):    # nothing but this server writes it: see Documents
+        ctx.documents = Documents(settings.cache_bytes)
+    memory = MemoryCopy(ctx)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +76,7 @@ def create_app(settings: Settings, store: Store, *, project: Project | None = No
         # the collector's scans stops every full collection from walking it, mid-request.
         gc.collect()
         gc.freeze()
+        memory.start(asyncio.get_running_loop())
         yield
         engine.close()
 
@@ -76,6 +84,7 @@ def create_app(settings: Settings, store: Store, *, project: Project | None = No
                   # FastAPI's /docs and /redoc pages load their scripts from a CDN; powkg fetches nothing.
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.powkg = ctx
+    app.state.memory = memory
     app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(queries.router_for(ctx.queries))

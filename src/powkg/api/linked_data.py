@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from . import html
-from .context import Context, context
+from .context import Context, Document, context
 from .engine import Dataset, rows_as_dicts, write_rdf
 from .exports import stream_graphs
 from .negotiation import DATASETS, GRAPHS, HTML, Representation, negotiate
@@ -51,17 +51,37 @@ async def resource(request: Request, path: str, format: str | None = Query(None,
     ctx = context(request)
     iri = ctx.id_iri(path)
     representation = negotiate(request.headers.get("accept"), _OFFERS, format_param=format)
-    headers = {"Vary": "Accept", "Link": _alternates(request.url.path)}
+    key, generation = (iri, representation.name), ctx.generation
+    document = ctx.documents.get(key)
+    if document is None:
+        document = await _document(ctx, iri, representation, request.url.path)
+        if ctx.generation == generation:    # no write while it was being made
+            ctx.documents.put(key, document)
+    headers = {"Vary": "Accept", "Link": _alternates(request.url.path), "ETag": document.etag}
+    if document.etag in _etags(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    return Response(document.body, media_type=document.media_type, headers=headers)
+
+
+async def _document(ctx: Context, iri: str, representation: Representation, path: str) -> Document:
     if representation is HTML:
         view = await _view(ctx, iri)
         if view.empty:
             raise not_found(f"<{iri}> is not in the graph")
-        return Response(html.page(view.title, _resource_page(ctx, view, request.url.path)),
-                        media_type=HTML.content_type, headers=headers)
+        return Document.of(html.page(view.title, _resource_page(ctx, view, path)).encode("utf-8"),
+                           HTML.content_type)
     triples = await ctx.engine.triples(_describe(ctx, iri))
     if not triples and not await _mentioned(ctx, iri):
         raise not_found(f"<{iri}> is not in the graph")
-    return _rdf(triples, representation, headers)
+    assert representation.format is not None
+    return Document.of(write_rdf(list(dict.fromkeys(triples)), representation.format), representation.content_type)
+
+
+def _etags(header: str | None) -> set[str]:
+    """The entity tags of an If-None-Match header (RFC 9110 §13.1.2), weak ones compared weakly."""
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
 @router.get("/ontology", summary="The ontology and reference vocabulary",
@@ -110,13 +130,6 @@ CONSTRUCT {{ <{iri}> ?p ?o . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?sp ?so }} WHERE {{
 async def _mentioned(ctx: Context, iri: str) -> bool:
     rows = await ctx.engine.solutions(f"SELECT ?s WHERE {{ ?s ?p <{iri}> }} LIMIT 1")
     return bool(rows.rows)
-
-
-def _rdf(triples: list[ox.Triple], representation: Representation, headers: dict[str, str]) -> Response:
-    assert representation.format is not None
-    unique = list(dict.fromkeys(triples))
-    body = write_rdf(unique, representation.format)
-    return Response(body, media_type=representation.content_type, headers=headers)
 
 
 def _alternates(path: str) -> str:

@@ -47,7 +47,8 @@ async def home(request: Request) -> Response:
 @router.get("/health", summary="Whether the server answers, and how busy its query workers are", tags=["Service"])
 async def health(request: Request) -> JSONResponse:
     ctx = context(request)
-    return JSONResponse({"status": "ok", "version": __version__, "engine": ctx.engine.status()})
+    return JSONResponse({"status": "ok", "version": __version__, "engine": ctx.engine.status(),
+                         "memory_copy": request.app.state.memory.state})
 
 
 def _home(ctx: Context, triples: int, exchanges: int, articles: int) -> str:

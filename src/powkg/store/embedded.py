@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,6 +24,7 @@ class OxigraphStore:
 
     def __init__(self, path: str | None, *, descriptor: str) -> None:
         self.descriptor = descriptor
+        self.on_disk = path is not None
         try:
             if path is None:
                 self._store = ox.Store()
@@ -208,6 +210,22 @@ class OxigraphStore:
         triples = (ox.Triple(q.subject, q.predicate, q.object)
                    for name in names for q in self._store.quads_for_pattern(None, None, None, name))
         ox.serialize(triples, output, fmt.oxigraph, prefixes=PREFIXES)  # type: ignore[arg-type]
+
+    def in_memory(self, *, at_most: int) -> OxigraphStore | None:
+        """A copy of the whole store in memory, or None when it holds more than ``at_most`` quads.
+
+        For answering reads: every IRI and long literal of an answer is a key-value look-up in RocksDB,
+        and the in-memory store reads them about ten times faster (measured: 20 µs against 1.5 µs a
+        triple, describing an exchange of a million-triple graph)."""
+        if len(self._store) > at_most:
+            return None
+        copy = OxigraphStore(None, descriptor=f"{self.descriptor} (copied into memory)")
+        quads = self._store.quads_for_pattern(None, None, None, None)
+        # In slices: pyoxigraph holds the GIL while it reads a Python iterable, and other threads (a server's
+        # event loop) must run between them.
+        while chunk := list(itertools.islice(quads, 4096)):
+            copy._store.bulk_extend(chunk)
+        return copy
 
     def close(self) -> None:
         self._store.flush() if hasattr(self._store, "flush") else None
