@@ -27,7 +27,7 @@ from threading import RLock
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..iris import Iris
+from ..iris import Iris, is_served
 from ..store import Store
 from . import fusion
 from .checks import Check, RawResult
@@ -335,7 +335,9 @@ def run_union(store: Store, compiled: CompiledShapes, articles: Articles, ontolo
         from .errors import UnsupportedShapeError
 
         raise UnsupportedShapeError("rdfs:subClassOf occurs outside the ontology graph")
-    scope = UnionScope(tuple(g for g in articles.others if g != ontology_iri), closure_graphs)
+    excluded = tuple(g for g in articles.others if g != ontology_iri)
+    predicates, classes = _stated_in(store, [g for g in excluded if is_served(g)])
+    scope = UnionScope(excluded, closure_graphs, excluded_predicates=predicates, excluded_classes=classes)
     terms = tuple(f"<{t}>" for t in touched) if touched is not None else None
     out: list[RawResult] = []
     seen: set[tuple] = set()
@@ -356,6 +358,16 @@ def run_union(store: Store, compiled: CompiledShapes, articles: Articles, ontolo
             out.append(raw)
     stating = articles_stating(select, scope, None, iris, [(None, r.focus) for r in out])
     return [(r, stating.get((None, r.focus), ())) for r in out]
+
+
+def _stated_in(store: Store, graphs: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The predicates the ``graphs`` use, and the classes they give with rdf:type."""
+    if not graphs:
+        return frozenset(), frozenset()
+    listed = " ".join(f"<{g}>" for g in graphs)
+    predicates = store.query(f"SELECT DISTINCT ?p WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s ?p ?o }} }}").rows
+    classes = store.query(f"SELECT DISTINCT ?c WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s a ?c }} }}").rows
+    return frozenset(str(r["p"]) for r in predicates), frozenset(str(r["c"]) for r in classes)
 
 
 def _closure_graphs(store: Store, articles: Articles, predicates: Iterable[str],

@@ -246,6 +246,11 @@ class UnionScope(Scope):
 
     excluded: tuple[str, ...]
     closure_graphs: dict[str, str | None] = field(default_factory=dict)
+    # What the excluded graphs that the store's default graph holds (the inferred one) state: predicates,
+    # and classes of rdf:type. A pattern on any other predicate (or class) is matched in the default
+    # graph, the set union of the served graphs: once per triple, and by one index scan.
+    excluded_predicates: frozenset[str] | None = None
+    excluded_classes: frozenset[str] = frozenset()
 
     def _filter(self, var: str) -> str:
         if not self.excluded:
@@ -253,8 +258,17 @@ class UnionScope(Scope):
         return f" FILTER({var} NOT IN ({', '.join(f'<{g}>' for g in self.excluded)}))"
 
     def triple(self, s: str, p: str, o: str, fresh: Fresh) -> str:
+        if self._in_default_graph(p, o):
+            return f"{{ {s} {p} {o} }}"
         g = fresh("g")
         return f"{{ GRAPH {g} {{ {s} {p} {o} }}{self._filter(g)} }}"
+
+    def _in_default_graph(self, p: str, o: str) -> bool:
+        if self.excluded_predicates is None or not p.startswith("<"):
+            return False
+        if p[1:-1] not in self.excluded_predicates:
+            return True
+        return p == RDF_TYPE and o.startswith("<") and o[1:-1] not in self.excluded_classes
 
     def closure(self, s: str, path: str, o: str, predicates: Iterable[str], fresh: Fresh) -> str:
         graphs = {self.closure_graphs.get(p, "?") for p in predicates}
