@@ -85,6 +85,13 @@ _FURNITURE = (_LANGUAGE_SWITCHER, _PHOTO_CAPTION, _NOISE)
 _FURNITURE_LOWER = tuple(re.compile(lowercase_pattern(p.pattern)) for p in _FURNITURE)
 _BREADCRUMB_SEP = re.compile(r"\s+(?:[|›»>/])\s+|\s*[›»]\s*")
 _SENTENCE_END = re.compile(r"[.!?…\"»”]$")
+# Compiled once: a pattern given to re.search() as a string is looked up in re's cache of 512 on every call.
+_DIGIT = re.compile(r"\d")
+_NOT_LABEL = re.compile(r"\d|[.!?:]$")
+_QUOTED_LABEL = re.compile(r"[«\"“](?P<name>[^»\"”]+)[»\"”]")
+_QUOTED_OUTLET = re.compile(r"[«“](?P<name>[^»”]{2,60})[»”]")
+_SENTENCE_STOP = re.compile(r"[.!?…]$")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -102,7 +109,7 @@ def _is_breadcrumb(line: str) -> bool:
     parts = [p for p in _BREADCRUMB_SEP.split(line) if p.strip()]
     if len(parts) < 2 or _SENTENCE_END.search(line):
         return False
-    return all(len(p.split()) <= 3 and not re.search(r"\d", p) for p in parts)
+    return all(len(p.split()) <= 3 and not _DIGIT.search(p) for p in parts)
 
 
 def _wire_line(line: str, meta: _Meta) -> str | None:
@@ -129,9 +136,9 @@ def _byline(line: str, meta: _Meta) -> bool:
 
 def _header_label(line: str, meta: _Meta, seen_title: bool) -> bool:
     """Short lines above the headline: a section name ('Facts') or the outlet's name."""
-    if seen_title or len(line.split()) > 3 or re.search(r"\d|[.!?:]$", line):
+    if seen_title or len(line.split()) > 3 or _NOT_LABEL.search(line):
         return False
-    quoted = re.fullmatch(r"[«\"“](?P<name>[^»\"”]+)[»\"”]", line)
+    quoted = _QUOTED_LABEL.fullmatch(line)
     if quoted:
         meta.publisher = meta.publisher or quoted.group("name")
         return True
@@ -144,7 +151,7 @@ def _header_label(line: str, meta: _Meta, seen_title: bool) -> bool:
 
 def _outlet_label(line: str, meta: _Meta) -> bool:
     """A line that is only a name in quotation marks, as outlets sign their pages: «Outlet Name»."""
-    quoted = re.fullmatch(r"[«“](?P<name>[^»”]{2,60})[»”]", line)
+    quoted = _QUOTED_OUTLET.fullmatch(line)
     if quoted is None or len(quoted.group("name").split()) > 4:
         return False
     meta.publisher = meta.publisher or quoted.group("name")
@@ -197,7 +204,7 @@ def _clean_lines(lines: list[str], meta: _Meta) -> list[str]:
 
 
 def _looks_like_headline(line: str) -> bool:
-    return len(line.split()) <= 30 and not re.search(r"[.!?…]$", line)
+    return len(line.split()) <= 30 and not _SENTENCE_STOP.search(line)
 
 
 def clean_text(raw: str) -> tuple[str, _Meta]:
@@ -205,7 +212,7 @@ def clean_text(raw: str) -> tuple[str, _Meta]:
     meta = _Meta()
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").split("\n")
     kept = _clean_lines(lines, meta)
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    text = _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
     if meta.title == "":
         meta.title = None
     return text, meta

@@ -18,6 +18,10 @@ from .matching import Mention, dateline
 from .numbers import Number
 
 GENERIC_CATEGORIES = frozenset({"military"})   # a head noun that a unit may complement ('of the Navy')
+# Compiled once: a pattern given to re.search() as a string is looked up in re's cache of 512 on every call.
+_WORD = re.compile(r"\S+")
+_WHERE = re.compile(r"where\s*$")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -67,8 +71,8 @@ def _last_mention_before(view: SentenceView, end: int, kinds: tuple[str, ...]) -
 def _np_end(view: SentenceView, start: int, lang: Language, limit: int) -> int:
     stop = lang.search("np_stop", view.text, start, limit)
     end = stop.start() if stop else limit
-    words = list(re.finditer(r"\S+", view.text[start:end]))
-    return start + words[8].start() if len(words) > 8 else end
+    words = list(_WORD.finditer(view.text, start, end))
+    return words[8].start() if len(words) > 8 else end
 
 
 def _next_number_start(view: SentenceView, number: Number) -> int:
@@ -101,7 +105,7 @@ def _left_link(view: SentenceView, number: Number, lang: Language) -> Mention | 
     mention = _last_mention_before(view, anchor + 1, ("unit", "category", "place"))
     if mention is None or view.text[mention.end:anchor].strip(" «»\"“”") or dateline(view.text, mention):
         return None
-    where = bool(re.search(r"where\s*$", link.group(0)))
+    where = bool(_WHERE.search(link.group(0)))
     if where != bool(mention.term_of("place")):
         return None
     # 'The Azov Regiment of the National Guard accounts for 108': the head is the first of the chain.
@@ -119,8 +123,8 @@ def _predicate(view: SentenceView, count: Count, start: int, lang: Language) -> 
     limit = min(_next_number_start(view, count.number), view.end)
     clause = lang.search("clause_break", view.text, start, limit)
     limit = clause.start() if clause else limit
-    words = list(re.finditer(r"\S+", view.text[start:limit]))
-    limit = start + words[9].start() if len(words) > 9 else limit
+    words = list(_WORD.finditer(view.text, start, limit))
+    limit = words[9].start() if len(words) > 9 else limit
     mention = _mention_in(view, start, limit, ("category", "unit", "place"))
     if mention is None:
         return
@@ -216,7 +220,7 @@ def classify(view: SentenceView, number: Number, lang: Language) -> Count:
     count = Count(number=number, kind="other", span=(number.start, number.end))
     qualifier = lang.search("qualifier_before", view.text, max(view.start, number.start - 25), number.start)
     if qualifier:
-        count.qualifier = lang.qualifier_names.get(re.sub(r"\s+", " ", qualifier.group("q").lower()))
+        count.qualifier = lang.qualifier_names.get(_SPACES.sub(" ", qualifier.group("q").lower()))
         count.span = (qualifier.start("q"), number.end)
     limit = _next_number_start(view, number)
     partitive = lang.partitive.match(view.text, number.end, limit)

@@ -100,6 +100,7 @@ def _from_match(match: re.Match[str]) -> date | None:
 
 
 # A place or section name before the date on its line: 'Kyiv • 31 May 2025, 18:20', 'Війна | 03.11.2022'.
+_LEADING_LABEL = re.compile(rf"^{_LABEL}", re.IGNORECASE)
 _DATELINE_HEAD = re.compile(r"[^\W\d_][\w'’ .-]{0,30}?\s*[•·|–—,]\s*")
 
 
@@ -108,7 +109,7 @@ def parse_dateline(line: str) -> date | None:
     text = line.strip().strip("|·•").strip()
     if len(text) > 80:
         return None
-    text = re.sub(rf"^{_LABEL}", "", text, flags=re.IGNORECASE)
+    text = _LEADING_LABEL.sub("", text)
     head = _DATELINE_HEAD.match(text)
     for candidate in (text, text[head.end():] if head else None):
         if not candidate:

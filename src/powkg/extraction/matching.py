@@ -47,10 +47,11 @@ def dateline(text: str, mention: Mention) -> bool:
         return False
     line_start = text.rfind("\n", 0, mention.start) + 1
     return mention.text.isupper() and not text[line_start:mention.start].strip() and \
-        bool(re.match(r"\s*[-–—,(/]", text[mention.end:mention.end + 3]))
+        bool(_DATELINE_DASH.match(text[mention.end:mention.end + 3]))
 
 
 _TOKEN = re.compile(r"\w+(?:['’ʼ]\w+)*")
+_DATELINE_DASH = re.compile(r"\s*[-–—,(/]")
 _UKRAINIAN_ONLY = frozenset("іїєґ'")
 _RUSSIAN_ONLY = frozenset("ыэъё")
 

@@ -51,6 +51,9 @@ _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _SCALED = re.compile(r"(?<![\w.,])(?P<int>\d{1,3})(?:[.,](?P<dec>\d{1,2}))?\s+(?:thousand|тис(?:\.|яч\w*)|"
                      r"тыс(?:\.|яч\w*))(?!\w)", re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"\D")
+_WHOLE_DIGITS = re.compile(_DIGITS)
+_WORD_SEPARATOR = re.compile(r"[\s-]+")
 # Every English number the pattern reads has one of these as a word of its own.
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
 _ASCII_WORDS = re.compile(r"[a-z]+")
@@ -142,7 +145,7 @@ def parse_words(text: str) -> int | None:
     """'one hundred and eight' -> 108; 'Fifty-two' -> 52; 'a hundred' -> 100; None if not a number."""
     total = current = 0
     seen = False
-    for token in re.split(r"[\s-]+", text.lower().strip()):
+    for token in _WORD_SEPARATOR.split(text.lower().strip()):
         if token in ("and", ""):
             continue
         if token in ("a", "an"):
@@ -163,8 +166,8 @@ def parse_words(text: str) -> int | None:
 def parse_number(text: str, words: NumberWords | None = None) -> int | None:
     """A count written as digits (with thousands separators) or as words; None if it is not one."""
     stripped = text.strip()
-    if re.fullmatch(_DIGITS, stripped):
-        return int(re.sub(r"\D", "", stripped))
+    if _WHOLE_DIGITS.fullmatch(stripped):
+        return int(_NOT_DIGIT.sub("", stripped))
     if words is not None and words.morphology:
         return words.parse(stripped)
     return parse_words(stripped)
@@ -197,7 +200,8 @@ def _word_runs(text: str, start: int, stop: int, words: NumberWords) -> Iterator
 
     for match in _WORD_TOKEN.finditer(text, start, stop):
         if normalise(match.group(0)) not in table:
-            yield from flush()
+            if run:
+                yield from flush()
             continue
         if run and text[run[-1].end():match.start()].strip():
             yield from flush()
@@ -234,7 +238,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
         if match.group("digits"):
             if _NOT_A_NUMBER_AFTER.match(text, finish):
                 continue
-            value = int(re.sub(r"\D", "", raw))
+            value = int(_NOT_DIGIT.sub("", raw))
             if _is_year(value, raw, text, begin, finish, words):
                 continue
             found.append(Number(value, begin, finish, raw, False))

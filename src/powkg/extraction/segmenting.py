@@ -22,6 +22,10 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+[\"«“'(]?[A-ZА-ЯІЇ�
 _QUOTE = re.compile(r"[\"“«](?P<body>[^\"”»“«]{2,}?)[\"”»]")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 _LIST_MARK = re.compile(r"[-–—•*·]\s+|\d+[.)]\s+")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+_NOT_HEADING = re.compile(r"[.!?…:;\"»”]$")
+_COUNT_AT_END = re.compile(r"[–—-]\s*\d+\s*[;.,]?$")
+_CLAUSE_BREAK = re.compile(r";\s*|:\s+(?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     token = word.group(1).lower().rstrip(".")
     # 'Lt.', 'U.S.', 'у т.ч.' (including), 'т.д.': known words and runs of single letters
-    return token in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token))
+    return token in _ABBREVIATIONS or bool(_INITIALS.fullmatch(token))
 
 
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -70,8 +74,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if not stripped:
             continue
         lead = len(line) - len(line.lstrip())
-        heading = not re.search(r"[.!?…:;\"»”]$", stripped) and len(stripped.split()) <= 12
-        list_item = bool(_LIST_MARK.match(stripped)) or bool(re.search(r"[–—-]\s*\d+\s*[;.,]?$", stripped))
+        heading = not _NOT_HEADING.search(stripped) and len(stripped.split()) <= 12
+        list_item = bool(_LIST_MARK.match(stripped)) or bool(_COUNT_AT_END.search(stripped))
         if list_item:
             heading = False
         for s, e in _split_line(text, line_start + lead, line_end):
@@ -90,7 +94,7 @@ def quotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans of a sentence: split at ';' and at a colon that introduces a list."""
     spans, cursor = [], start
-    for match in re.finditer(r";\s*|:\s+(?=\S)", text[start:end]):
+    for match in _CLAUSE_BREAK.finditer(text[start:end]):
         spans.append((cursor, start + match.start()))
         cursor = start + match.end()
     spans.append((cursor, end))
