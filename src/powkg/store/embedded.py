@@ -42,9 +42,20 @@ class OxigraphStore:
         target = ox.NamedNode(name)
         quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
                  for s, p, o in graph]
+        if not self._store.contains_named_graph(target):
+            # A new graph (the common case in a build): nothing to withdraw, and extend() is one
+            # transaction that writes the graph and the union together, without a SPARQL text to parse.
+            self._wrote(name)
+            if is_served(name):
+                quads += [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+            try:
+                self._store.extend(quads) if quads else self._store.add_graph(target)
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"{self.descriptor}: could not write graph <{name}>: {exc}") from exc
+            return
         body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
         triples = body.replace(f" <{name}> .\n", " .\n")
-        self._quarantined = None   # a new graph may be a quarantine graph
+        self._wrote(name)
         # One SPARQL Update is one transaction: the graph and the union are replaced together or not at all.
         # The union is written once, in the same operation, so blank nodes are shared with the graph.
         union = triples if is_served(name) else ""
@@ -85,7 +96,7 @@ class OxigraphStore:
         the graph while it loads, and a failure leaves part of it; loading again replaces it whole.
         """
         target = ox.NamedNode(name)
-        self._quarantined = None
+        self._wrote(name)
         try:
             self._store.update(f"{self._withdraw(name)} ; DROP SILENT GRAPH <{name}>")
             source = io.BufferedReader(_ChunkReader(ntriples), buffer_size=1 << 20)
@@ -96,9 +107,11 @@ class OxigraphStore:
             raise StoreError(f"{self.descriptor}: could not load graph <{name}>: {exc}") from exc
 
     def drop_graph(self, name: str) -> None:
+        if not self._store.contains_named_graph(ox.NamedNode(name)):
+            return
         withdraw = f"{self._withdraw(name)} ; " if is_served(name) else ""   # an unserved graph is not in the union
         self._store.update(f"{withdraw}DROP SILENT GRAPH <{name}>")
-        self._quarantined = None
+        self._wrote(name)
 
     def update(self, sparql: str, *, writes: Collection[str] | None = None) -> None:
         """Run a SPARQL 1.1 Update in one transaction; QueryError carries the parser's message.
@@ -107,7 +120,10 @@ class OxigraphStore:
         follows those graphs alone (nothing to do for unserved ones), in the same transaction; without
         it, an update may have written anywhere, and the union is rebuilt whole.
         """
-        self._quarantined = None
+        if writes is None:
+            self._quarantined = None       # any graph may have been written
+        else:
+            self._wrote(*writes)
         served = None if writes is None else [g for g in dict.fromkeys(writes) if is_served(g)]
         if served:
             # Withdrawn together: a triple only these graphs hold must leave the union if they all drop it.
@@ -136,7 +152,7 @@ class OxigraphStore:
             ops.append(f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ {common} }}")
         template = f"GRAPH <{target}> {{ ?s ?p ?o }}" + (" ?s ?p ?o" if is_served(target) else "")
         ops += [f"INSERT {{ {template} }} WHERE {{ {kept} }}", f"DROP SILENT GRAPH <{source}>"]
-        self._quarantined = None
+        self._wrote(source, target)
         try:
             self._store.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as exc:
@@ -152,14 +168,22 @@ class OxigraphStore:
             result.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return result
 
-    def _graphs(self) -> tuple[tuple[ox.NamedNode, ...], bool]:
-        """The graphs queries see by name (all but the quarantined), and whether any is quarantined;
-        kept until the next write."""
+    def _wrote(self, *names: str) -> None:
+        """Keep ``_visible_graphs()`` current after a write to the named graphs ``names``. Listing the
+        graphs costs in proportion to their number, so it is not redone after each article of a build:
+        while no graph is quarantined, queries need no list of the visible ones."""
+        if self._quarantined is False and not any(QUARANTINE_MARK in n for n in names):
+            return
+        self._quarantined = None
+
+    def _visible_graphs(self) -> tuple[ox.NamedNode, ...] | None:
+        """The graphs queries see by name (all but the quarantined) when any graph is quarantined; None
+        when none is, and queries may see every graph."""
         if self._quarantined is None:
             names = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
             self._visible = tuple(sorted((g for g in names if QUARANTINE_MARK not in g.value), key=lambda g: g.value))
             self._quarantined = len(self._visible) < len(names)
-        return self._visible, self._quarantined
+        return self._visible if self._quarantined else None
 
     def _dataset(self, default_graphs: Sequence[str] | None,
                  named_graphs: Sequence[str] | None) -> dict[str, Any]:
@@ -168,9 +192,8 @@ class OxigraphStore:
         if default_graphs is None and named_graphs is None:
             # The store's default graph holds the union of the served graphs (see _withdraw); quarantine
             # graphs are hidden from GRAPH patterns too, scratch graphs are not (reasoning reads them).
-            if not self._graphs()[1]:
-                return {}
-            return {"named_graphs": list(self._graphs()[0])}
+            visible = self._visible_graphs()
+            return {} if visible is None else {"named_graphs": list(visible)}
         if named_graphs is None:
             served = [ox.NamedNode(g) for g in default_graphs]
             return {"default_graph": served or ox.DefaultGraph(), "named_graphs": served}
