@@ -20,8 +20,7 @@ from .numbers import NumberWords
 from .prefilter import required_words
 
 NEVER = re.compile(r"(?!)")
-_LOWERED: dict[tuple[str, str], re.Pattern[str]] = {}
-_REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {}
+_LOWERED: dict[tuple[str, str], tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 # Kept as written when a pattern is lowercased: escapes ('\\S', '\\W') and named groups ('(?P<a>').
 _VERBATIM = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)", re.DOTALL)
 
@@ -146,26 +145,24 @@ class Language:
     def lowered(self, name: str) -> re.Pattern[str]:
         """The pattern ``name`` compiled for lowercase text, without IGNORECASE (several times faster
         in Python's engine); for boolean cues on ``sentence.lower()``, whose offsets are the same."""
+        return self._for_lowercase(name)[0]
+
+    def _for_lowercase(self, name: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        """``lowered(name)`` and its prefilter: a search for the words it needs (``prefilter``), a
+        literal or a few, which Python's engine scans for fast; None when there are none to go by."""
         key = (self.code, name)
         found = _LOWERED.get(key)
         if found is None:
-            found = _LOWERED[key] = re.compile(lowercase_pattern(getattr(self, name).pattern))
+            lowered = re.compile(lowercase_pattern(getattr(self, name).pattern))
+            words = required_words(lowered.pattern)
+            found = _LOWERED[key] = (lowered, re.compile("|".join(map(re.escape, words))) if words else None)
         return found
 
     def may_find(self, name: str, low: str, start: int = 0, end: int | None = None) -> bool:
         """False when lowercase ``low[start:end]`` lacks every word the lowercase pattern ``name``
         needs (``prefilter``): then it has no match, and the search can be skipped."""
-        key = (self.code, name)
-        words = _REQUIRED.get(key)
-        if words is None:
-            words = _REQUIRED[key] = required_words(self.lowered(name).pattern)
-        if not words:
-            return True
-        stop = len(low) if end is None else end
-        for word in words:  # noqa: SIM110 (any() of a generator costs as much as the look-ups)
-            if low.find(word, start, stop) >= 0:
-                return True
-        return False
+        words = self._for_lowercase(name)[1]
+        return words is None or words.search(low, start, len(low) if end is None else end) is not None
 
     def search(self, name: str, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
         """The first match of pattern ``name`` in ``text[start:end]``, found in the lowercase text when
@@ -175,9 +172,10 @@ class Language:
         low = lowercase_text(text)
         if low is None:
             return getattr(self, name).search(text, start, stop)
-        if not self.may_find(name, low, start, stop):
+        pattern, words = self._for_lowercase(name)
+        if words is not None and words.search(low, start, stop) is None:
             return None
-        return self.lowered(name).search(low, start, stop)
+        return pattern.search(low, start, stop)
 
     def finds(self, name: str, text: str, start: int = 0, end: int | None = None) -> bool:
         """Whether pattern ``name`` finds a match in ``text[start:end]`` (``search``), so that a caller
@@ -189,7 +187,8 @@ class Language:
         low = sentence.lower()
         if len(low) != len(sentence):
             return getattr(self, name).search(sentence) is not None
-        return self.may_find(name, low) and self.lowered(name).search(low) is not None
+        pattern, words = self._for_lowercase(name)
+        return (words is None or words.search(low) is not None) and pattern.search(low) is not None
 
     def since_key(self, scope: str) -> str | None:
         """The starting point a running total's words name ('full_scale_invasion', '2022'), if any."""

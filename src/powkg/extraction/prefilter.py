@@ -24,7 +24,7 @@ from typing import Any
 __all__ = ["required_words"]
 
 # More words than this, or shorter ones, cost about as much to look for as the search they would save.
-MAX_WORDS = 8
+MAX_WORDS = 12
 MIN_LENGTH = 3
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
@@ -34,8 +34,8 @@ def required_words(pattern: str) -> tuple[str, ...]:
     """Strings one of which is in every match of ``pattern`` (a pattern without IGNORECASE: the words
     are compared as written); empty when there are none worth looking for."""
     parsed = _parser.parse(pattern)
-    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return ()
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) or parsed.data[:1] == [(_sre.AT, _sre.AT_BEGINNING)]:
+        return ()   # ... or a pattern anchored at the start, which is tried at one position only
     found = _required(parsed.data)
     if not found:
         return ()
