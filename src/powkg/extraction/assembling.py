@@ -46,21 +46,20 @@ NOT_PRISONERS = frozenset({"children"})
 
 
 def _reports_exchange(facts: SentenceFacts, lang: Language) -> bool:
-    if facts.not_completed or facts.cumulative and not facts.event_dates:
-        return False
     people = [c for c in facts.counts if c.kind not in ("russian", "dead") and c.key not in NOT_PRISONERS]
     # '115 Russian servicemen were returned on 24 August': the other side of the swap dates it too
     russians = facts.event_dates and any(c.kind == "russian" for c in facts.counts)
-    if facts.completed_return and (people or facts.exchange_noun or russians):
-        return True
-    completed = lang.finds_in("completed_exchange", facts.sentence.text) or \
-        lang.finds_in("took_place", facts.sentence.text)
-    return bool(completed and (facts.exchange_noun or facts.event_dates or people)) or bool(facts.formula)
+    reports = facts.completed_return and (people or facts.exchange_noun or russians) or \
+        (facts.exchange_noun or facts.event_dates or people) and \
+        (facts.says("completed_exchange") or facts.says("took_place")) or facts.formula
+    # ... unless it has not happened, or is a running total with no date of its own (asked last: most
+    # sentences report nothing, and these are searches of the whole sentence)
+    return bool(reports) and not (facts.not_completed or facts.cumulative and not facts.event_dates)
 
 
 def _is_dead_only(facts: SentenceFacts, lang: Language) -> bool:
     return not any(c.kind in ("people", "military", "unit", "category") for c in facts.counts) and \
-        lang.finds_in("dead", facts.sentence.text)
+        facts.says("dead")
 
 
 def _returnees(facts: SentenceFacts) -> bool:
@@ -70,7 +69,7 @@ def _returnees(facts: SentenceFacts) -> bool:
 
 def _open(drafts: list[Draft], facts: SentenceFacts, passing: bool, date: DateMention | None,
           lang: Language) -> int:
-    previous = passing and lang.finds_in("previous_exchange", facts.sentence.text)
+    previous = passing and facts.says("previous_exchange")
     draft = Draft(opened_by=facts, passing=passing, previous_marker=previous,
                   date=date, date_facts=facts if date else None)
     drafts.append(draft)

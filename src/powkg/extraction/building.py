@@ -164,7 +164,7 @@ def _read_counts(facts: SentenceFacts, state: _State) -> None:
     for count in counts:
         if count.kind == "russian":
             if state.handed_over is None and not facts.cumulative and \
-                    not state.lang.finds_in("held", facts.sentence.text):
+                    not facts.says("held"):
                 state.handed_over = Stated(count.value, phrase_evidence(state.text, facts, count), count.qualifier)
             continue
         if count.kind == "military" or count.kind == "category" and count.key == "military":
@@ -182,9 +182,9 @@ def _whole_rules(facts: SentenceFacts, state: _State) -> None:
     evidence = evidence_of(facts)
     enlisted = next((m for m in facts.mentions if (t := m.term_of("category")) and t.key == "enlisted_and_sergeants"),
                     None)
-    if lang.finds_in("no_officers", s.text):
+    if facts.says("no_officers"):
         state.extra.append(("officers_zero", Stated(0, evidence)))
-    if lang.finds_in("only_women", s.text):
+    if facts.says("only_women"):
         state.extra.append(("only_women", Stated(0, evidence)))
     if enlisted is not None:
         all_are = [m for m in lang.all_are.finditer(text, s.start, enlisted.start) if enlisted.start - m.end() < 25]
@@ -337,12 +337,12 @@ def _ordinals(facts: SentenceFacts, state: _State) -> list[tuple[Stated[int], st
     """'the fourth exchange since the invasion', 'третій обмін', '... відбувся вперше' (the first)."""
     lang, sentence = state.lang, facts.sentence.text
     found = []
-    ordinals = lang.ordinal.finditer(sentence) if lang.finds_in("ordinal", sentence) else ()
+    ordinals = lang.ordinal.finditer(sentence) if facts.says("ordinal") else ()
     for match in ordinals:
         value = lang.ordinal_value(match.group("ord"))
         if value is not None:
             found.append((Stated(value, evidence_of(facts)), (match.group("noun") + match.group("scope")).strip()))
-    first = None if found or not lang.finds_in("first_time", sentence) else lang.first_time.search(sentence)
+    first = None if found or not facts.says("first_time") else lang.first_time.search(sentence)
     noun = lang.exchange_noun.search(sentence) if first else None
     if not found and first and noun and noun.start() < first.start():
         found.append((Stated(1, evidence_of(facts)), sentence[noun.start():first.start()].strip(" ,;:—–")))
@@ -364,7 +364,7 @@ def _mentions(facts: SentenceFacts, state: _State, out: dict[str, list[Stated[st
     for mention in facts.mentions:
         agent, unit, place = mention.term_of("agent"), mention.term_of("unit"), mention.term_of("place")
         if agent is not None and "Mediator" in agent.classes and mediation is None:
-            mediation = lang.finds_in("mediation", s.text) and not lang.finds_in("not_mediation", s.text)
+            mediation = facts.says("mediation") and not facts.says("not_mediation")
         if agent is not None and "Mediator" in agent.classes and mediation:
             out["mediators"].append(Stated(agent.key, evidence))
         if unit is not None and not facts.russian_side:

@@ -19,7 +19,9 @@ from .numbers import Number
 
 GENERIC_CATEGORIES = frozenset({"military"})   # a head noun that a unit may complement ('of the Navy')
 # Compiled once: a pattern given to re.search() as a string is looked up in re's cache of 512 on every call.
-_WORD = re.compile(r"\S+")
+# where the ninth or tenth word (a run of non-spaces) starts
+_NINTH_WORD = re.compile(r"\s*(?:\S+\s+){8}(?=\S)")
+_TENTH_WORD = re.compile(r"\s*(?:\S+\s+){9}(?=\S)")
 _WHERE = re.compile(r"where\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -55,7 +57,7 @@ class SentenceView:
 
 def _mention_in(view: SentenceView, start: int, end: int, kinds: tuple[str, ...]) -> Mention | None:
     for mention in view.mentions:
-        if mention.start >= start and mention.end <= end and mention.kinds & set(kinds):
+        if mention.start >= start and mention.end <= end and mention.is_any(kinds):
             return mention
     return None
 
@@ -63,7 +65,7 @@ def _mention_in(view: SentenceView, start: int, end: int, kinds: tuple[str, ...]
 def _last_mention_before(view: SentenceView, end: int, kinds: tuple[str, ...]) -> Mention | None:
     found = None
     for mention in view.mentions:
-        if mention.end <= end and mention.kinds & set(kinds):
+        if mention.end <= end and mention.is_any(kinds):
             found = mention
     return found
 
@@ -71,8 +73,8 @@ def _last_mention_before(view: SentenceView, end: int, kinds: tuple[str, ...]) -
 def _np_end(view: SentenceView, start: int, lang: Language, limit: int) -> int:
     stop = lang.search("np_stop", view.text, start, limit)
     end = stop.start() if stop else limit
-    words = list(_WORD.finditer(view.text, start, end))
-    return words[8].start() if len(words) > 8 else end
+    ninth = _NINTH_WORD.match(view.text, start, end)
+    return ninth.end() if ninth else end
 
 
 def _next_number_start(view: SentenceView, number: Number) -> int:
@@ -123,8 +125,8 @@ def _predicate(view: SentenceView, count: Count, start: int, lang: Language) -> 
     limit = min(_next_number_start(view, count.number), view.end)
     clause = lang.search("clause_break", view.text, start, limit)
     limit = clause.start() if clause else limit
-    words = list(_WORD.finditer(view.text, start, limit))
-    limit = words[9].start() if len(words) > 9 else limit
+    tenth = _TENTH_WORD.match(view.text, start, limit)
+    limit = tenth.end() if tenth else limit
     mention = _mention_in(view, start, limit, ("category", "unit", "place"))
     if mention is None:
         return

@@ -38,7 +38,14 @@ class Mention:
         return frozenset(t.kind for t in self.terms)
 
     def term_of(self, kind: str) -> Term | None:
-        return next((t for t in self.terms if t.kind == kind), None)
+        for term in self.terms:   # a loop: asked a few hundred times an article, faster than next()
+            if term.kind == kind:
+                return term
+        return None
+
+    def is_any(self, kinds: tuple[str, ...]) -> bool:
+        """Whether one of its terms is of one of ``kinds``."""
+        return any(term.kind in kinds for term in self.terms)
 
 
 def dateline(text: str, mention: Mention) -> bool:
@@ -50,6 +57,7 @@ def dateline(text: str, mention: Mention) -> bool:
         bool(_DATELINE_DASH.match(text[mention.end:mention.end + 3]))
 
 
+_ENDINGS = ("'s", "es", "s")   # of an English plural or possessive, in the order they are tried
 _TOKEN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _DATELINE_DASH = re.compile(r"\s*[-–—,(/]")
 _UKRAINIAN_ONLY = frozenset("іїєґ'")
@@ -92,6 +100,13 @@ class Matcher:
             self._starts.add(words[0])
             if len(words) == 1:
                 self._starts.update(words[0] + ending for ending in ("s", "es", "'s"))
+        # A form whose last word ends in 's', 'es' or "'s" ('border guards', "Ukraine's"): looked up once
+        # here, each ending in turn, rather than by stripping every text word of its ending.
+        self._plurals: dict[tuple[str, ...], tuple[Term, ...]] = {}
+        for ending in _ENDINGS:
+            for words, terms in self._forms.items():
+                if terms and len(words[-1]) > 1:
+                    self._plurals.setdefault(words[:-1] + (words[-1] + ending,), terms)
 
     def _label_key(self, word: str) -> str:
         if self.morphology is None or not is_cyrillic(word) or _foreign(word, self.morphology):
@@ -112,16 +127,7 @@ class Matcher:
         return found
 
     def _lookup(self, words: tuple[str, ...]) -> tuple[Term, ...]:
-        found = self._forms.get(words)
-        if found:
-            return found
-        last = words[-1]
-        for ending in ("'s", "es", "s"):
-            if last.endswith(ending) and len(last) > len(ending) + 1:
-                found = self._forms.get(words[:-1] + (last[: -len(ending)],))
-                if found:
-                    return found
-        return ()
+        return self._forms.get(words) or self._plurals.get(words, ())
 
     def _longest(self, spans: list[tuple[int, int, tuple[str, ...]]], index: int
                  ) -> tuple[int, tuple[Term, ...], tuple[str, ...]] | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .morphology import normalise, paradigm
+from .prefilter import required_words
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -51,6 +52,8 @@ _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _SCALED = re.compile(r"(?<![\w.,])(?P<int>\d{1,3})(?:[.,](?P<dec>\d{1,2}))?\s+(?:thousand|тис(?:\.|яч\w*)|"
                      r"тыс(?:\.|яч\w*))(?!\w)", re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"\d")
+# The words for thousands one of which every match of _SCALED has (in lowercase text): a fast scan.
+_THOUSANDS = re.compile("|".join(required_words(_SCALED.pattern)))
 _NOT_DIGIT = re.compile(r"\D")
 _WHOLE_DIGITS = re.compile(_DIGITS)
 _WORD_SEPARATOR = re.compile(r"[\s-]+")
@@ -225,9 +228,11 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
     stop = len(text) if end is None else end
     found: list[Number] = []
     lower = text[start:stop].lower()
-    if words.morphology or len(lower) != stop - start:
+    same_length = len(lower) == stop - start
+    digit = _ANY_DIGIT.search(text, start, stop) is not None
+    if words.morphology or not same_length:
         shift, matches = 0, (DIGITS if words.morphology else NUMBER).finditer(text, start, stop)
-    elif _ANY_DIGIT.search(lower) or not _NUMBER_WORDS.isdisjoint(_ASCII_WORDS.findall(lower)):
+    elif digit or not _NUMBER_WORDS.isdisjoint(_ASCII_WORDS.findall(lower)):
         # English words are matched in lowercase; offsets are the same
         shift, matches = start, _NUMBER_LOWER.finditer(lower)
     else:   # no digit and no number word: nothing for the pattern to find (most sentences)
@@ -248,8 +253,9 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
                 found.append(Number(worded, begin, finish, raw, True))
     if words.morphology:
         found.extend(_word_runs(text, start, stop, words))
-    # digits before a word for thousands: no digit, no such number (most sentences)
-    scaled = [_scaled(m) for m in _SCALED.finditer(text, start, stop)] if _ANY_DIGIT.search(text, start, stop) else []
+    # digits before a word for thousands: none without a digit and that word (most sentences)
+    scaled = [_scaled(m) for m in _SCALED.finditer(text, start, stop)] \
+        if digit and (_THOUSANDS.search(lower) or not same_length) else []
     if scaled:
         found = [n for n in found if not any(s.start <= n.start < s.end for s in scaled)] + scaled
     found.sort(key=lambda n: n.start)

@@ -23,7 +23,9 @@ _QUOTE = re.compile(r"[\"“«](?P<body>[^\"”»“«]{2,}?)[\"”»]")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 _LIST_MARK = re.compile(r"[-–—•*·]\s+|\d+[.)]\s+")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
-_NOT_HEADING = re.compile(r"[.!?…:;\"»”]$")
+_SENTENCE_MARKS = ".!?…:;\"»”"   # a line that ends with one is no heading
+# 'Navy – 4;': a count at the end of a line, after a dash (the last dash: only spaces, digits and one
+# mark may follow it; matched there rather than searched for at every position of the line)
 _COUNT_AT_END = re.compile(r"[–—-]\s*\d+\s*[;.,]?$")
 _CLAUSE_BREAK = re.compile(r";\s*|:\s+(?=\S)")
 
@@ -74,8 +76,9 @@ def split_sentences(text: str) -> list[Sentence]:
         if not stripped:
             continue
         lead = len(line) - len(line.lstrip())
-        heading = not _NOT_HEADING.search(stripped) and len(stripped.split()) <= 12
-        list_item = bool(_LIST_MARK.match(stripped)) or bool(_COUNT_AT_END.search(stripped))
+        heading = stripped[-1] not in _SENTENCE_MARKS and len(stripped.split()) <= 12
+        dash = max(stripped.rfind("–"), stripped.rfind("—"), stripped.rfind("-"))
+        list_item = bool(_LIST_MARK.match(stripped)) or dash >= 0 and bool(_COUNT_AT_END.match(stripped, dash))
         if list_item:
             heading = False
         for s, e in _split_line(text, line_start + lead, line_end):

@@ -47,32 +47,33 @@ class SentenceFacts:
     numbers: tuple[Number, ...] = field(repr=False)
     low: str = field(repr=False)                   # the sentence lowercased, or as written (see read_sentence)
 
-    def _cue(self, name: str) -> bool:
+    def says(self, name: str) -> bool:
+        """Whether pattern ``name`` of the language is in the sentence (read each time it is asked)."""
         return _cue(name, self.low, self.sentence.text, self.lang)
 
     @cached_property
     def completed_return(self) -> bool:
-        return self._cue("completed_return")
+        return self.says("completed_return")
 
     @cached_property
     def exchange_noun(self) -> bool:
-        return self._cue("exchange_noun")
+        return self.says("exchange_noun")
 
     @cached_property
     def not_completed(self) -> bool:
-        return self._cue("not_completed")
+        return self.says("not_completed")
 
     @cached_property
     def past_marker(self) -> bool:
-        return self._cue("past_marker")
+        return self.says("past_marker")
 
     @cached_property
     def another(self) -> bool:
-        return self._cue("another_exchange")
+        return self.says("another_exchange")
 
     @cached_property
     def aside(self) -> bool:
-        return self._cue("aside")
+        return self.says("aside")
 
     @cached_property
     def cumulative(self) -> bool:
@@ -80,7 +81,7 @@ class SentenceFacts:
 
     @cached_property
     def back_to_main(self) -> bool:
-        return self._cue("back_to_main")
+        return self.says("back_to_main")
 
     @cached_property
     def formula(self) -> tuple[int, int, int, int] | None:
