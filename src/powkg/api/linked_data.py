@@ -58,7 +58,7 @@ async def resource(request: Request, path: str, format: str | None = Query(None,
         if ctx.generation == generation:    # no write while it was being made
             ctx.documents.put(key, document)
     headers = {"Vary": "Accept", "Link": _alternates(request.url.path), "ETag": document.etag}
-    if document.etag in _etags(request.headers.get("if-none-match")):
+    if {document.etag, "*"} & _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     return Response(document.body, media_type=document.media_type, headers=headers)
 
