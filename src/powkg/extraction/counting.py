@@ -241,7 +241,7 @@ def _other_side(count: Count, view: SentenceView, np_end: int, limit: int, lang:
     """Russians ('four captured Russian soldiers') and the dead ('four bodies') are no returnees."""
     text, number = view.text, count.number
     if lang.finds("russian", text, number.end, _phrase_end(text, number.end, limit)) or \
-            lang.to_russia.match(text, np_end, view.end):
+            lang.matches_at("to_russia", text, np_end, view.end):
         count.kind = "russian"
     elif lang.finds("dead", text, max(view.start, number.start - 15), number.start) or \
             _dead_after(text, number.end, np_end, lang):

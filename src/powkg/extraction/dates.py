@@ -231,6 +231,11 @@ _KEYWORDS = frozenset(MONTH_BY_NAME) | frozenset(WEEKDAY_BY_NAME) | {
 _LETTER = re.compile(r"[^\W\d_]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LETTER_KEYWORDS = frozenset(k for k in _KEYWORDS if _LETTERS.fullmatch(k))
+# ... looked for only in a text that has letters of their alphabet (most texts have one of the two)
+_LATIN = re.compile(r"[a-z]")
+_LATIN_KEYWORDS = tuple(sorted(k for k in _LETTER_KEYWORDS if k.isascii()))
+_CYRILLIC_KEYWORDS = tuple(sorted(_LETTER_KEYWORDS - set(_LATIN_KEYWORDS)))
+_CYRILLIC = re.compile(f"[{''.join(sorted(set(''.join(_CYRILLIC_KEYWORDS))))}]")   # the letters they are written with
 _OTHER_KEYWORDS = tuple(sorted(_KEYWORDS - _LETTER_KEYWORDS))
 _EASTER_STEMS = ("великодн", "пасх")
 
@@ -248,7 +253,8 @@ def _occurrences(low: str, word: str, whole: bool) -> Iterator[int]:
 def _anchors(text: str, start: int, end: int) -> list[int]:
     """Offsets of the words that can be part of a date (month and weekday names, 'today', Easter)."""
     low = text[start:end].lower()
-    found = {at for word in _LETTER_KEYWORDS if word in low for at in _occurrences(low, word, True)}
+    keywords = (_LATIN_KEYWORDS if _LATIN.search(low) else ()) + (_CYRILLIC_KEYWORDS if _CYRILLIC.search(low) else ())
+    found = {at for word in keywords if word in low for at in _occurrences(low, word, True)}
     found.update(at for word in _OTHER_KEYWORDS if word in low for at in _occurrences(low, word, True))
     found.update(at for stem in _EASTER_STEMS if stem in low for at in _occurrences(low, stem, False))
     return [start + offset for offset in sorted(found)]

@@ -177,6 +177,17 @@ class Language:
             return None
         return pattern.search(low, start, stop)
 
+    def matches_at(self, name: str, text: str, start: int, end: int | None = None) -> bool:
+        """Whether pattern ``name`` matches at ``start`` in ``text[:end]``, asked as ``search`` asks."""
+        stop = len(text) if end is None else end
+        low = lowercase_text(text)
+        if low is None:
+            return getattr(self, name).match(text, start, stop) is not None
+        pattern, words = self._for_lowercase(name)
+        if words is not None and words.search(low, start, stop) is None:
+            return False
+        return pattern.match(low, start, stop) is not None
+
     def finds(self, name: str, text: str, start: int = 0, end: int | None = None) -> bool:
         """Whether pattern ``name`` finds a match in ``text[start:end]`` (``search``), so that a caller
         that needs the match itself can skip the search where there is none."""

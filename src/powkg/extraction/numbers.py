@@ -46,6 +46,11 @@ NUMBER = re.compile(rf"(?<![\w.,:/-])(?:(?P<digits>{_DIGITS})|(?P<words>\b(?:{_W
                     re.IGNORECASE)
 # The same, for lowercase text (Python's engine is several times faster without IGNORECASE).
 _NUMBER_LOWER = re.compile(NUMBER.pattern)
+# Where such a number can start: a digit, or a word a number's first word can be ('one', 'forty',
+# 'a' hundred), with what NUMBER requires before it. Searched for first, NUMBER is then matched
+# there only: trying all of NUMBER at every position of a sentence cost more.
+_FIRST_WORDS = sorted(set(_UNITS) | set(_TENS) | set(_SCALES) | {"a", "an"}, key=len, reverse=True)
+_NUMBER_START = re.compile(rf"(?<![\w.,:/-])(?:\d|(?:{'|'.join(_FIRST_WORDS)})\b)")
 DIGITS = re.compile(rf"(?<![\w.,:/-])(?P<digits>{_DIGITS})(?![\w:/])")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 # Digits before a word for thousands: '8 тисяч', '3,5 тысячи', '8 thousand'.
@@ -212,6 +217,18 @@ def _word_runs(text: str, start: int, stop: int, words: NumberWords) -> Iterator
     yield from flush()
 
 
+def _english_numbers(lower: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER_LOWER.finditer(lower)``: the same matches, NUMBER tried only where one can start."""
+    position = 0
+    while (start := _NUMBER_START.search(lower, position)) is not None:
+        match = _NUMBER_LOWER.match(lower, start.start())
+        if match is None:
+            position = start.start() + 1
+            continue
+        yield match
+        position = match.end()
+
+
 def _scaled(match: re.Match[str]) -> Number:
     decimals = match.group("dec") or ""
     value = int(match.group("int")) * 1000 + (int(decimals) * 1000 // 10 ** len(decimals) if decimals else 0)
@@ -234,7 +251,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *,
         shift, matches = 0, (DIGITS if words.morphology else NUMBER).finditer(text, start, stop)
     elif digit or not _NUMBER_WORDS.isdisjoint(_ASCII_WORDS.findall(lower)):
         # English words are matched in lowercase; offsets are the same
-        shift, matches = start, _NUMBER_LOWER.finditer(lower)
+        shift, matches = start, _english_numbers(lower)
     else:   # no digit and no number word: nothing for the pattern to find (most sentences)
         shift, matches = start, iter(())
     for match in matches:
