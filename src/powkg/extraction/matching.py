@@ -58,6 +58,8 @@ def dateline(text: str, mention: Mention) -> bool:
 
 
 _ENDINGS = ("'s", "es", "s")   # of an English plural or possessive, in the order they are tried
+# a word of the text: start, end, the keys it can be, whether one of them can start a form
+_Span = tuple[int, int, tuple[str, ...], bool]
 _TOKEN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _DATELINE_DASH = re.compile(r"\s*[-–—,(/]")
 _UKRAINIAN_ONLY = frozenset("іїєґ'")
@@ -89,7 +91,8 @@ class Matcher:
         self._prefixes: set[tuple[str, ...]] = set()
         self._starts: set[str] = set()
         self._keys: dict[str, set[str]] = {}          # a text word -> the label-word keys it can be
-        self._seen: dict[str, tuple[str, ...]] = {}    # a text word as written -> its candidate keys
+        # a text word as written -> its candidate keys, and whether one of them can start a form
+        self._seen: dict[str, tuple[tuple[str, ...], bool]] = {}
         for form, terms in gazetteer.surface.items():
             words = tuple(self._label_key(w) for w in _tokens(form))
             if not words:
@@ -116,12 +119,13 @@ class Matcher:
             self._keys.setdefault(form, set()).add(key)
         return key
 
-    def _candidates(self, written: str) -> tuple[str, ...]:
+    def _candidates(self, written: str) -> tuple[tuple[str, ...], bool]:
         found = self._seen.get(written)
         if found is None:
             word = normalise(written)
             keys = self._keys.get(word)
-            found = (word, *keys) if keys else (word,)
+            candidates = (word, *keys) if keys else (word,)
+            found = (candidates, not self._starts.isdisjoint(candidates))
             if len(self._seen) < 200_000:
                 self._seen[written] = found
         return found
@@ -129,7 +133,7 @@ class Matcher:
     def _lookup(self, words: tuple[str, ...]) -> tuple[Term, ...]:
         return self._forms.get(words) or self._plurals.get(words, ())
 
-    def _longest(self, spans: list[tuple[int, int, tuple[str, ...]]], index: int
+    def _longest(self, spans: list[_Span], index: int
                  ) -> tuple[int, tuple[Term, ...], tuple[str, ...]] | None:
         """The longest form starting at token ``index``: (last token, terms, the form's keys)."""
         best = None
@@ -151,13 +155,13 @@ class Matcher:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         stop = len(text) if end is None else end
-        candidates = self._candidates
-        spans = [(m.start(), m.end(), candidates(m.group(0))) for m in _TOKEN.finditer(text, start, stop)]
+        seen, candidates = self._seen.get, self._candidates
+        spans: list[_Span] = [(m.start(), m.end(), *(seen(m.group()) or candidates(m.group())))
+                 for m in _TOKEN.finditer(text, start, stop)]
         found: list[tuple[int, int, Mention, tuple[str, ...]]] = []
         index = 0
-        starts = self._starts
         while index < len(spans):
-            if starts.isdisjoint(spans[index][2]):
+            if not spans[index][3]:
                 index += 1
                 continue
             best = self._longest(spans, index)
@@ -185,7 +189,7 @@ class Matcher:
         return part_of_speech(mention.text, morphology) == "ADJF" and \
             part_of_speech(following.group(0), morphology) == "NOUN"
 
-    def _ellipses(self, text: str, spans: list[tuple[int, int, tuple[str, ...]]],
+    def _ellipses(self, text: str, spans: list[_Span],
                   found: list[tuple[int, int, Mention, tuple[str, ...]]]) -> list[Mention]:
         """Members of a coordinated list that share the last words of the list's last name."""
         by_token = {first: i for i, (first, _, _, _) in enumerate(found)}
