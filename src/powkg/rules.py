@@ -254,8 +254,9 @@ class _Run:
         machinery = " || ".join(f'STRSTARTS(STR(?p), "{ns}")' for ns in _MACHINERY)
         machinery_type = " || ".join(f'STRSTARTS(STR(?o), "{ns}")' for ns in _MACHINERY)
         ops = [
+            # EXISTS: a triple many articles state is one solution, not one per article
             f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {st} {{ ?s ?p ?o }} "
-            f"GRAPH ?g {{ ?s ?p ?o }} {_asserted('?g', (*self.excluded, self.staging))} }}",
+            f"FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {_asserted('?g', (*self.excluded, self.staging))} }} }}",
             f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {st} {{ ?s ?p ?o }} "
             f"FILTER(?p != {RDF.type.n3()} && ({machinery})) }}",
             f"DELETE {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {st} {{ ?s ?p ?o }} "
@@ -293,13 +294,14 @@ def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
     st = _iri(staging)
     seed = [f"DROP SILENT GRAPH {st}"]
     if schema.triggers:
-        seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?p {{ "
+        # DISTINCT: a triple many articles state is inserted once, not once per article
+        seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ SELECT DISTINCT ?s ?p ?o {{ VALUES ?p {{ "
                     f"{' '.join(_iri(p) for p in sorted(schema.triggers))} }} GRAPH ?g {{ ?s ?p ?o }} "
-                    f"{_asserted('?g', excluded)} }}")
+                    f"{_asserted('?g', excluded)} }} }}")
     if schema.typed_classes:
-        seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ VALUES ?c {{ "
+        seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ SELECT DISTINCT ?s ?c {{ VALUES ?c {{ "
                     f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH ?g {{ ?s a ?c }} "
-                    f"{_asserted('?g', excluded)} }}")
+                    f"{_asserted('?g', excluded)} }} }}")
     run.run_to_fixpoint(seed)
     run.check_disjoint()
     run.update(*run.keep_only_inferences(), f"DROP SILENT GRAPH {_iri(target_graph)}",
