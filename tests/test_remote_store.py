@@ -581,8 +581,10 @@ def canonical_lines(text: str) -> list[str]:
     lines = []
     for line in text.splitlines():
         line = re.sub(r"_:[A-Za-z0-9_.-]+|nodeID://\S+", "_:b", line)
-        lines.append(re.sub(r'"([^"]* / [^"]*)"', lambda m: '"' + " / ".join(sorted(m.group(1).split(" / "))) + '"',
-                            line))
+        for separator in (" / ", ", "):      # the queries' GROUP_CONCAT separators
+            line = re.sub(f'"([^"]*{separator}[^"]*)"',
+                          lambda m, s=separator: '"' + s.join(sorted(m.group(1).split(s))) + '"', line)
+        lines.append(line)
     return sorted(lines)
 
 
