@@ -147,8 +147,7 @@ def _discriminator(draft: Draft, index: int) -> str:
 
 
 def evidence_of(facts: SentenceFacts) -> Evidence:
-    s = facts.sentence
-    return Evidence(s.start, s.end, s.text, facts.attributed_to)
+    return facts.evidence
 
 
 def phrase_evidence(text: str, facts: SentenceFacts, count: Count) -> Evidence:

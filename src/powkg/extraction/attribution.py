@@ -20,11 +20,11 @@ def _agent_near_cue(text: str, start: int, end: int, agents: Sequence[Mention], 
     """(whether ``text[start:end]`` has a speech cue, the agent it credits)."""
     # Only the offsets of the cues are read: the lowercase text has the same (Language.finds).
     low = lowercase_text(text)
-    speech, anaphor = (lang.speech, lang.speech_anaphor) if low is None else \
-        (lang.lowered("speech"), lang.lowered("speech_anaphor"))
+    speech = lang.speech if low is None else lang.lowered("speech")
     cues = list(speech.finditer(text if low is None else low, start, end))
     if not cues:
         return False, None
+    anaphor = lang.speech_anaphor if low is None else lang.lowered("speech_anaphor")
     inside = [a for a in agents if a.start >= start and a.end <= end]
     if inside:
         def distance(agent: Mention) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from ..model import Evidence
 from .counting import Count, SentenceView, read_counts
 from .dates import DateMention, find_dates
 from .language import Language
@@ -50,6 +51,12 @@ class SentenceFacts:
     def says(self, name: str) -> bool:
         """Whether pattern ``name`` of the language is in the sentence (read each time it is asked)."""
         return _cue(name, self.low, self.sentence.text, self.lang)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """The sentence as the evidence of what it states: made once, several facts share it."""
+        s = self.sentence
+        return Evidence(s.start, s.end, s.text, self.attributed_to)
 
     @cached_property
     def completed_return(self) -> bool:

@@ -40,7 +40,7 @@ def _as_of(facts: SentenceFacts, text: str, lang: Language, published: date | No
 def running_totals(facts: SentenceFacts, text: str, lang: Language, published: date | None,
                    exchange: int | None) -> list[RunningTotal]:
     """The running totals a cumulative sentence states (none for any other sentence)."""
-    if not facts.cumulative:
+    if not facts.counts or not facts.cumulative:   # no count, no total: the cue need not be searched
         return []
     s = facts.sentence
     found = []
