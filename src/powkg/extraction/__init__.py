@@ -89,10 +89,11 @@ def extract_facts(article: Article, gazetteer: Gazetteer) -> Facts:
     # who can state a sentence: people and bodies of the vocabulary's stating agents, not mediators
     agents = [m for m in mentions if (agent := m.term_of("agent")) is not None and "StatingAgent" in agent.classes]
     speakers = attribute(text, sentences, agents, lang)
+    title_line = sentences[0].line if sentences and _is_headline(sentences[0], article.title) else None
+    # the headline repeats what the article says: nothing is read from it (it may name a speaker, above)
     read = [read_sentence(text, s, tuple(_within(mentions, mention_starts, s.start, s.end)), article.published,
                           lang, who, in_sentence)
-            for s, who, in_sentence in zip(sentences, speakers, dates, strict=True)]
-    title_line = sentences[0].line if sentences and _is_headline(sentences[0], article.title) else None
+            for s, who, in_sentence in zip(sentences, speakers, dates, strict=True) if s.line != title_line]
     drafts = assign(read, lang, title_line)
     exchanges = [build(draft, text, lang) for draft in drafts]
     previous = next((i for i, d in enumerate(drafts) if i and d.previous_marker), None)
@@ -101,7 +102,5 @@ def extract_facts(article: Article, gazetteer: Gazetteer) -> Facts:
     owner = {id(f): i for i, d in enumerate(drafts) for f in d.sentences}
     totals = []
     for facts in read:
-        if facts.sentence.line == title_line:
-            continue
         totals.extend(running_totals(facts, text, lang, article.published, owner.get(id(facts))))
     return Facts(exchanges=tuple(exchanges), running_totals=merge_totals(totals))
