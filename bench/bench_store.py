@@ -90,6 +90,7 @@ class Subject:
     def __init__(self, kind: str, work: Path, buffers: int) -> None:
         self.kind = kind
         self.work = work / kind
+        shutil.rmtree(self.work, ignore_errors=True)    # a fresh store each run, as the README says
         self.server: Server | None = None
         if kind == "oxigraph-server":
             self.server = OxigraphServer(self.work).start()

@@ -73,9 +73,13 @@ class Server:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.command(), cwd=self.folder, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL)
-        self._wait_until_answering()
-        if first:
-            self.after_first_start()
+        try:
+            self._wait_until_answering()
+            if first:
+                self.after_first_start()
+        except BaseException:
+            self.stop()                       # never left running behind a failed start
+            raise
         return self
 
     def stop(self) -> None:
