@@ -32,6 +32,7 @@ from powkg.pipeline import build
 from powkg.settings import load_settings
 from powkg.store import open_store
 from powkg.store.remote import Credentials, Endpoints, RemoteStore
+from powkg.store.wire import GENID, skolemise
 from servers import NO_VIRTUOSO, VIRTUOSO, OxigraphServer, VirtuosoServer
 from test_api_queries import EXPECTED, as_table
 
@@ -156,6 +157,50 @@ def test_a_bulk_loaded_triple_stated_elsewhere_is_answered_once(store):
     store.replace_graph(EX + "graph/article/two", graph_of(ntriples(2, 3)))
     answer = store.query(f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }} ORDER BY ?v")
     assert [int(row["v"]) for row in answer.rows] == [1, 2, 3]
+
+
+def test_a_triple_stated_before_a_bulk_load_is_answered_once_and_outlives_it(store):
+    store.replace_graph(EX + "graph/article/two", graph_of(ntriples(2, 3)))
+    store.bulk_load(G1, [ntriples(1), ntriples(2)])
+    query = f"SELECT ?v WHERE {{ ?s <{EX}total> ?v }} ORDER BY ?v"
+    assert [int(row["v"]) for row in store.query(query).rows] == [1, 2, 3]
+    store.drop_graph(G1)
+    assert [int(row["v"]) for row in store.query(query).rows] == [2, 3]
+
+
+def test_a_bulk_loaded_quarantine_graph_stays_out_of_the_default_graph(store):
+    quarantine = EX + "graph/quarantine/bad"
+    store.bulk_load(quarantine, [ntriples(7)])
+    assert store.query(f"ASK {{ ?s <{EX}total> ?v }}").boolean is False
+    assert store.graph_names() == [quarantine]
+    assert len(store.graph(quarantine)) == 1
+
+
+@pytest.mark.parametrize(("descriptor", "posts", "union_by_add"), [
+    ("sparql+http://127.0.0.1:7878/query", 4, False),
+    ("sparql+http://db:8890/sparql", 1, True),
+    ("sparql+http://db:8890/sparql?update=sparql-auth&store=sparql-graph-crud-auth", 1, True),
+    ("sparql+http://fuseki:3030/ds/query?store=data", 2, False),
+], ids=["oxigraph", "virtuoso", "virtuoso-given-store", "given-store"])
+def test_the_graph_store_endpoint_says_how_bulk_loads_fill_the_union(descriptor, posts, union_by_add):
+    endpoints = Endpoints.parse(descriptor)
+    assert (endpoints.posts, endpoints.union_by_add) == (posts, union_by_add)
+
+
+BLANK = b"<" + GENID.encode() + b"s-"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (b"_:a <p> _:b .\n", BLANK + b"a> <p> " + BLANK + b"b> .\n"),
+    (b"_:e\t<p>\t_:f\t.\r\n", BLANK + b"e>\t<p>\t" + BLANK + b"f>\t.\r\n"),
+    (b"<s> <p> _:g.h.\n", b"<s> <p> " + BLANK + b"g.h>.\n"),
+    (b"<s> <p> _:k-1 .", b"<s> <p> " + BLANK + b"k-1> ."),
+    (b'<s> <p> "x _:c ." .\n', b'<s> <p> "x _:c ." .\n'),
+    (b'<s> <p> "_:d" .\n<s> <p> "a"@en . # _:z\n', b'<s> <p> "_:d" .\n<s> <p> "a"@en . # _:z\n'),
+    (b"<s> <p> <o> .\n", b"<s> <p> <o> .\n"),
+], ids=["subject-object", "tabs-crlf", "dot-after-label", "no-newline", "in-literal", "literal-comment", "none"])
+def test_skolemise_rewrites_blank_nodes_as_subject_or_object_only(text, expected):
+    assert skolemise(text, "s") == expected
 
 
 # -- blank nodes and updates, against every store ---------------------------------------------------------

@@ -20,8 +20,9 @@ relative to the query URL):
     ?update=URL        where SPARQL 1.1 Update requests go
     ?store=URL         the SPARQL 1.1 Graph Store HTTP Protocol endpoint, for bulk loads; store=none
                        loads by SPARQL Update (replace_graph is always one Update request)
-    ?load=PARAMS       URL parameters of bulk-load requests to the graph store (for .../query:
-                       no_transaction, which makes Oxigraph server use its bulk loader)
+    ?load=PARAMS       URL parameters of bulk-load requests to the graph store (for .../query, or
+                       a store URL ending in /store: no_transaction, which makes Oxigraph server
+                       use its bulk loader)
     ?query=URL         the query URL itself, relative to the descriptor's
     ?auth=digest       answer HTTP digest challenges (Virtuoso's -auth endpoints); default basic
     ?catalogue=IRI     the graph that lists powkg's graphs (default BASE/graph/catalogue); powkg

@@ -5,6 +5,14 @@ Queries go through SPARQLWrapper (SPARQL 1.1 Protocol §2.1, POST with URL-encod
 SHOULD be treated atomically), because the graph, the union graph and the catalogue must change
 together; bulk loads go through the SPARQL 1.1 Graph Store HTTP Protocol (POST, §5.5) in batches.
 
+**Bulk loads write every triple twice**, into its graph and into the union graph (below), so the
+server's loading work decides their speed. How a server loads fastest is part of its layout, known
+by its Graph Store endpoint: Oxigraph server parses and indexes each POST on one thread, so powkg
+keeps several batches in flight (both graphs) to use every core; Virtuoso is slower with POSTs at
+once than one after the other but copies a graph on the server (``ADD``) at a fraction of the cost
+of parsing it, so powkg posts the batches to the graph one at a time and adds the graph to the union
+by one ``ADD`` at the end. Figures: bench/README.md, ``bench_store.py``.
+
 How the store guarantees of ``powkg.store`` are kept on a server powkg does not control:
 
 - **Whose graphs.** A shared server holds graphs that are not powkg's (Virtuoso alone ships three
@@ -35,10 +43,12 @@ import re
 import urllib.error
 import urllib.request
 import uuid
+from collections import deque
 from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import BinaryIO
 from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit, urlunsplit
 
@@ -77,14 +87,20 @@ class Layout:
     update: str | None         # None: the query URL takes updates too
     store: str | None          # the Graph Store Protocol endpoint; None: none
     load: str = ""             # URL parameters of bulk-load requests
+    posts: int = 2             # bulk-load POSTs in flight at once
+    union_by_add: bool = False  # fill the union by one ADD at the end, not by posting each batch again
 
 
-# Layouts derived from the query URL's last path segment. Oxigraph server loads with its bulk loader
-# under no_transaction (3x faster here).
+# Layouts known by the query URL's last path segment, or the Graph Store endpoint's when it is given
+# (figures: bench/README.md, bench_store.py). Oxigraph server loads with its bulk loader under
+# no_transaction (3x faster here), each POST of under a million triples on one thread, so several at
+# once use every core; it copies a graph (ADD) in a transaction, slower than parsing the batches
+# again. Virtuoso copies a graph (ADD) at a quarter of the cost of parsing it, and loads POSTs at
+# once more slowly than one after the other.
 LAYOUTS: dict[str, Layout] = {
-    "query": Layout("update", "store", "no_transaction"),                       # Oxigraph server
-    "sparql": Layout(None, "sparql-graph-crud"),                                # Virtuoso
-    "sparql-auth": Layout(None, "sparql-graph-crud-auth"),                      # Virtuoso, authenticated
+    "query": Layout("update", "store", "no_transaction", posts=4),                          # Oxigraph server
+    "sparql": Layout(None, "sparql-graph-crud", posts=1, union_by_add=True),                # Virtuoso
+    "sparql-auth": Layout(None, "sparql-graph-crud-auth", posts=1, union_by_add=True),      # ... authenticated
 }
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -116,6 +132,8 @@ class Endpoints:
     load: tuple[tuple[str, str], ...]   # URL parameters added to bulk loads (Oxigraph: no_transaction)
     auth: str                  # "basic" or "digest", used when a user is given
     catalogue: str             # the graph listing powkg's graphs
+    posts: int = 2             # bulk-load POSTs in flight at once (see Layout)
+    union_by_add: bool = False  # a bulk load fills the union by ADD at the end (see Layout)
 
     @property
     def union(self) -> str:
@@ -149,13 +167,16 @@ class Endpoints:
         given = {name: values[-1] for name, values in params.items()}
         base = urlunsplit((scheme, parts.netloc, parts.path or "/", "", ""))
         query = urljoin(base, given["query"]) if given.get("query") else base
-        layout = LAYOUTS.get(query.rstrip("/").rsplit("/", 1)[-1], Layout(None, None))
+        layout = LAYOUTS.get(_last_segment(query), Layout(None, None))
         update = urljoin(query, given.get("update") or layout.update or query)
         store_given = given.get("store")
         if store_given == "none":
             store = None
         elif store_given:
-            store, layout = urljoin(query, store_given), Layout(None, None)   # a layout's ways go with its URL
+            # A layout's ways of loading go with its Graph Store endpoint, known by its last path segment.
+            store = urljoin(query, store_given)
+            layout = next((known for known in LAYOUTS.values() if known.store == _last_segment(store)),
+                          Layout(None, None))
         else:
             store = urljoin(query, layout.store) if layout.store else None
         load = given.get("load", layout.load)
@@ -163,7 +184,8 @@ class Endpoints:
         if auth not in AUTH_SCHEMES:
             raise ConfigError(f"{where}: auth={auth!r}; choose one of: {', '.join(AUTH_SCHEMES)}")
         return cls(query=query, update=update, store=store, load=tuple(parse_qsl(load, keep_blank_values=True)),
-                   auth=auth, catalogue=given.get("catalogue") or catalogue)
+                   auth=auth, catalogue=given.get("catalogue") or catalogue, posts=layout.posts,
+                   union_by_add=layout.union_by_add)
 
 
 class RemoteStore:
@@ -205,38 +227,45 @@ class RemoteStore:
         """Replace ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes), sent in batches.
 
         The graph is emptied (and catalogued) first, then each batch is appended with a Graph Store
-        POST (with the layout's load parameters: Oxigraph's bulk loader), and to the union graph by a
-        second POST sent at the same time (the server parses both at once, faster than it copies a
-        graph with ADD); without a Graph Store endpoint, by one INSERT DATA update. The next batch is
-        cut while the server loads the last one. Not one transaction: readers may see part of the
-        graph while it loads, and a failure leaves part of it; loading again replaces it whole.
+        POST (with the layout's load parameters: Oxigraph's bulk loader), the layout's number of POSTs
+        in flight at once; the next batch is cut while the server loads the last ones. The union graph
+        gets each batch too, by a POST of its own, or, where the layout says the server copies faster
+        than it parses (Virtuoso), by one ADD of the whole graph at the end. Without a Graph Store
+        endpoint each batch is one INSERT DATA update into both. Not one transaction: readers may see
+        part of the graph while it loads (and in the union only after the ADD), and a failure leaves
+        part of it; loading again replaces it whole.
         """
         _check_iri(name)
         served = is_served(name)
+        union, store = self.endpoints.union, self.endpoints.store
         self._update(" ;\n".join([*([self._withdraw([name])] if served else []), f"DROP SILENT GRAPH <{name}>",
                                   self._catalogue(name, listed=True)]), what=f"emptying graph <{name}> to load it")
         scope = uuid.uuid4().hex[:12]          # blank-node labels are local to this load
+        by_add = served and store is not None and self.endpoints.union_by_add
+        targets = [name, union] if served and not by_add else [name]
+        in_flight = self.endpoints.posts if store is not None else 1
         loaded = False
-        targets = [name, self.endpoints.union] if served else [name]
-        posts = len(targets) if self.endpoints.store is not None else 1
-        with ThreadPoolExecutor(max_workers=posts, thread_name_prefix="powkg-bulk-load") as sender:
-            pending: list[Future[None]] = []
+        with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="powkg-bulk-load") as sender:
+            pending: deque[Future[None]] = deque()
             for number, batch in enumerate(batches(ntriples, self.batch_bytes), start=1):
                 batch = skolemise(batch, scope)
                 what = f"loading batch {number} ({len(batch):,} bytes of N-Triples) into graph <{name}>"
-                if self.endpoints.store is None:
-                    following = [sender.submit(self._insert_batch, targets, batch, what)]
+                if store is None:
+                    sends = [partial(self._insert_batch, targets, batch, what)]
                 else:
-                    following = [sender.submit(self._graph_store, "POST", target, batch, extra=self.endpoints.load,
-                                               what=what if target == name else f"{what} (its union)")
-                                 for target in targets]
-                for sent in pending:
-                    sent.result()
-                pending, loaded = following, True
-            for sent in pending:
-                sent.result()
+                    sends = [partial(self._graph_store, "POST", target, batch, extra=self.endpoints.load,
+                                     what=what if target == name else f"{what} (its union)") for target in targets]
+                for send in sends:
+                    while len(pending) >= in_flight:
+                        pending.popleft().result()
+                    pending.append(sender.submit(send))
+                loaded = True
+            while pending:
+                pending.popleft().result()
         if not loaded:
             self.drop_graph(name)
+        elif by_add:
+            self._update(f"ADD <{name}> TO <{union}>", what=f"adding graph <{name}> to the union")
 
     def _insert_batch(self, targets: list[str], batch: bytes, what: str) -> None:
         self._update(" ;\n".join(_insert_data(targets, batch.splitlines(keepends=True))), what=what)
@@ -555,6 +584,10 @@ def _refuse_update(sparql: str) -> None:
     probe.setQuery(sparql)
     if probe.isSparqlUpdateRequest():       # SPARQLWrapper would send it to the update endpoint
         raise QueryError("malformed SPARQL query: an update was given where a query was expected")
+
+
+def _last_segment(url: str) -> str:
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _check_iri(name: str) -> None:
