@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from re import _constants as _sre  # type: ignore[attr-defined]   # Python's own parser, not in typeshed
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any
+
+try:    # CPython's own parser (3.11 on), not in typeshed. Without it there is no filter: every search runs.
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:     # pragma: no cover
+    _sre = _parser = None
 
 __all__ = ["required_words"]
 
@@ -27,12 +31,14 @@ __all__ = ["required_words"]
 MAX_WORDS = 12
 MIN_LENGTH = 3
 
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) if _sre else ()
 
 
 def required_words(pattern: str) -> tuple[str, ...]:
     """Strings one of which is in every match of ``pattern`` (a pattern without IGNORECASE: the words
     are compared as written); empty when there are none worth looking for."""
+    if _parser is None:
+        return ()
     parsed = _parser.parse(pattern)
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) or parsed.data[:1] == [(_sre.AT, _sre.AT_BEGINNING)]:
         return ()   # ... or a pattern anchored at the start, which is tried at one position only
