@@ -239,8 +239,10 @@ class ArticleScope(Scope):
 class UnionScope(Scope):
     """Every named graph but the ``excluded`` ones (inferred, quarantine, reports ...).
 
-    A triple that several articles state matches once per article graph: compiled queries use
-    DISTINCT, EXISTS and COUNT(DISTINCT ...) where that would change an answer.
+    A pattern whose predicate (or rdf:type class) no excluded served graph states is matched in the
+    store's default graph, once per triple; any other pattern matches once per graph stating the
+    triple, so compiled queries use DISTINCT, EXISTS and COUNT(DISTINCT ...) where that would change
+    an answer.
     ``closure_graphs`` gives, for a predicate followed by a closure path, the one graph it occurs in.
     """
 
