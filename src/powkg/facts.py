@@ -136,7 +136,9 @@ class FactsReader:
         return sorted(entries, key=lambda e: e["id"])
 
     def exchange_facts(self) -> list[dict[str, Any]]:
-        """Every exchange in the union of article graphs; disagreements shown as conflicts."""
+        """Every exchange in the union of article graphs; disagreements shown as conflicts. Of the texts
+        articles word differently (the date as written, the series counted, the previous exchange), the
+        first in code-point order."""
         return self.exchanges(None)
 
     # -- exchanges ------------------------------------------------------------------------------
@@ -162,16 +164,21 @@ class FactsReader:
                 facts[exchange][key] = value
             else:
                 facts[exchange]["other_counts"][key] = value
+        texts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in self._rows(EXCHANGE_PLAIN, graphs):
-            entry = facts.get(str(row["exchange"]))
-            if entry is None:
+            exchange = str(row["exchange"])
+            if exchange not in facts:
                 continue
             if "dateText" in row:
-                entry["date_text"] = str(row["dateText"])
+                texts[(exchange, "date_text")].add(str(row["dateText"]))
             if "scope" in row:
-                entry["ordinal_scope"] = str(row["scope"])
+                texts[(exchange, "ordinal_scope")].add(str(row["scope"]))
             if "previous" in row:
-                entry["previous_exchange"] = str(row.get("previousDateText", row["previous"]))
+                texts[(exchange, "previous_exchange")].add(str(row.get("previousDateText", row["previous"])))
+        for (exchange, key), given in texts.items():
+            # Articles word these differently ("24 March", "Thursday"); one is shown, chosen by the text
+            # alone: the store's row order differs between stores and with what a server held before.
+            facts[exchange][key] = min(given)
         self._cohorts(facts, graphs)
         result = []
         for entry in facts.values():
