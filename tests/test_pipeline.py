@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from paths import SEEDS
+from rdflib.compare import to_isomorphic
+from rdflib.namespace import PROV
 
+from paths import SAMPLE, SEEDS
 from powkg.pipeline import build, extend, ingest, reason, validate_store
 from powkg.store import open_store
 
@@ -107,9 +109,8 @@ def test_an_article_that_reports_no_exchange_yields_no_exchange(memory, project,
 
 
 def test_reasoning_puts_azovstal_cohorts_in_donetsk_oblast(memory, project):
-    from powkg.queries import load_queries
-
     from paths import REPO
+    from powkg.queries import load_queries
 
     ingest([SEEDS], memory, project)
     query = load_queries(REPO / "queries")["cohorts-defending-place"].bind({})
@@ -146,8 +147,6 @@ def _about(report, nodes, article_ids):
 def test_extending_a_graph_gives_what_a_full_run_gives_about_the_new_articles(memory, project):
     from powkg.fastshacl import stated_nodes
 
-    from paths import SAMPLE
-
     files = sorted(SAMPLE.glob("*.txt"))
     build(files[:-4], memory, project)
     before = len(memory.graph(project.iris.inferred_graph))
@@ -179,3 +178,37 @@ def test_extending_with_a_corrected_article_reasons_in_full(memory, project, tmp
     inferred = set(memory.graph(project.iris.inferred_graph))
     reason(memory, project)
     assert set(memory.graph(project.iris.inferred_graph)) == inferred
+
+
+def comparable(store):
+    """The store's graphs, up to the names of blank nodes (evidence selectors) and the time of extraction."""
+    graphs = {}
+    for name in store.graph_names():
+        graph = store.graph(name)
+        graph.remove((None, PROV.generatedAtTime, None))
+        graphs[name] = to_isomorphic(graph)
+    return graphs
+
+
+def test_worker_processes_ingest_what_one_process_ingests(project, tmp_path):
+    # Enough files for the worker processes: the sample, copied with a sentence of their own, and a bad file.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for copy in range(3):
+        for path in sorted(SAMPLE.glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            (folder / f"{copy}-{path.name}").write_text(f"{text}\n\nFiled again as copy {'abc'[copy]}.\n",
+                                                       encoding="utf-8")
+    (folder / "broken.txt").write_bytes(BAD_INPUTS["binary"])
+    stores = [open_store("memory:"), open_store("memory:")]
+    try:
+        alone, together = (ingest([folder], store, project, workers=workers)
+                           for store, workers in zip(stores, (1, 2), strict=True))
+        assert len(alone) == 94 and {o.status for o in alone} == {"stored", "refused"}
+        assert together == alone           # same outcomes, check reports and warnings, in the same order
+        assert comparable(stores[1]) == comparable(stores[0])
+        again = ingest([folder], stores[1], project, workers=2)
+        assert [o.status for o in again] == ["unchanged" if o.status == "stored" else o.status for o in alone]
+    finally:
+        for store in stores:
+            store.close()

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -96,41 +95,35 @@ class Prepared:
     graph: tuple[Triple, ...] | None = None     # the triples of its named graph
     exchanges: int = 0
     failure: str | None = None
+    report: Report | None = None                # its check report, when checked as it was prepared
 
 
 def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
            workers: int = 1, overrides: Mapping[str, Any] | None = None) -> list[IngestOutcome]:
     """Ingest files and folders of articles; each article's graph is replaced in one transaction.
 
-    Reading, extraction and mapping are pure, so with ``workers`` > 1 and enough files they run in
-    that many processes; checking and storing stay in this one, in the order of the files.
+    Reading, extraction, mapping and the check are pure, so with ``workers`` > 1 and enough files they
+    run in that many processes; storing stays in this one, in the order of the files.
     """
     ensure_ontology(store, project)
     files = article_files(paths)
+    current = _current_graphs(store, project)
     outcomes = []
-    prepared_all = iter(_prepare_all(files, project, workers, dict(overrides or {})))
-    while batch := list(islice(prepared_all, _CHECK_TOGETHER)):
-        for prepared, (stored_by, report) in zip(batch, _check_new(batch, store, project), strict=True):
-            outcome = commit(prepared, store, project, stored_by=stored_by, report=report)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+    for prepared in _prepare_all(files, project, workers, dict(overrides or {}), current):
+        stored_by = None if prepared.article is None else \
+            _stored_by(store, project.iris.article_graph(prepared.article.digest), project)
+        outcome = commit(prepared, store, project, stored_by=stored_by, report=prepared.report)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
     return outcomes
 
 
-# Articles checked in one pass: the check's queries cost about as much for many graphs as for one.
-_CHECK_TOGETHER = 64
-
-
-def _check_new(batch: list[Prepared], store: Store, project: Project) -> list[tuple[str | None, Report | None]]:
-    """For each prepared article, the extractor version its stored graph was written by (``_stored_by``),
-    and its check report when the store does not hold it yet (None for the others)."""
-    versions = [None if p.article is None else _stored_by(store, project.iris.article_graph(p.article.digest), project)
-                for p in batch]
-    new = [p for p, version in zip(batch, versions, strict=True) if p.graph is not None and version != __version__]
-    reports = dict(zip(map(id, new), project.checker.check_many([p.graph for p in new], with_turtle=False),
-                       strict=True)) if new else {}
-    return [(version, reports.get(id(p))) for p, version in zip(batch, versions, strict=True)]
+def _current_graphs(store: Store, project: Project) -> frozenset[str]:
+    """The article graphs this extractor version wrote: their articles need no check again."""
+    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{project.iris.pow.extractorVersion}> ?version }} "
+                       f'FILTER(STR(?version) = "{__version__}") }}').rows
+    return frozenset(str(row["g"]) for row in rows)
 
 
 def prepare_file(path: Path, project: Project, overrides: Mapping[str, Any] | None = None) -> list[Prepared]:
@@ -153,30 +146,53 @@ def prepare(article: Article, project: Project) -> Prepared:
     return Prepared(source=article.source, article=article, graph=graph, exchanges=len(facts.exchanges))
 
 
-# Worker processes inherit the project through fork; only file paths and results cross processes.
+def prepare_chunk(paths: Sequence[Path], project: Project, overrides: Mapping[str, Any] | None = None,
+                  current: Collection[str] = ()) -> list[Prepared]:
+    """``prepare_file`` of each path, then the check of each article graph not named in ``current`` (the
+    graphs already stored by this version), all in one pass: its queries cost about as much for many
+    graphs as for one."""
+    prepared = [p for path in paths for p in prepare_file(path, project, overrides)]
+    new = [i for i, p in enumerate(prepared) if p.article is not None and p.graph is not None
+           and project.iris.article_graph(p.article.digest) not in current]
+    reports = project.checker.check_many([prepared[i].graph or () for i in new], with_turtle=False) if new else []
+    for i, report in zip(new, reports, strict=True):
+        prepared[i] = replace(prepared[i], report=report)
+    return prepared
+
+
+# Files prepared (and checked) together, in this process or in one task of a worker.
+_CHUNK = 64
+# Worker processes inherit the project and the current graphs through fork; only file paths and results
+# cross processes.
 _WORKER_PROJECT: Project | None = None
+_WORKER_CURRENT: frozenset[str] = frozenset()
 _PARALLEL_FROM = 64
 
 
-def _prepare_in_worker(job: tuple[Path, dict[str, Any]]) -> list[Prepared]:
+def _prepare_in_worker(job: tuple[list[Path], dict[str, Any]]) -> list[Prepared]:
     assert _WORKER_PROJECT is not None
-    return prepare_file(job[0], _WORKER_PROJECT, job[1])
+    return prepare_chunk(job[0], _WORKER_PROJECT, job[1], _WORKER_CURRENT)
 
 
-def _prepare_all(files: list[Path], project: Project, workers: int,
-                 overrides: dict[str, Any]) -> Iterator[Prepared]:
-    global _WORKER_PROJECT
-    if workers <= 1 or len(files) < _PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        for path in files:
-            yield from prepare_file(path, project, overrides)
+def _prepare_all(files: list[Path], project: Project, workers: int, overrides: dict[str, Any],
+                 current: frozenset[str]) -> Iterator[Prepared]:
+    global _WORKER_PROJECT, _WORKER_CURRENT
+    parallel = workers > 1 and len(files) >= _PARALLEL_FROM and "fork" in mp.get_all_start_methods()
+    # Chunks small enough that every worker gets one, large enough for the check's pass to pay.
+    size = min(_CHUNK, -(-len(files) // workers)) if parallel else _CHUNK
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if not parallel:
+        for chunk in chunks:
+            yield from prepare_chunk(chunk, project, overrides, current)
         return
-    _WORKER_PROJECT = project
+    _ = project.checker       # compiled once, before the workers fork
+    _WORKER_PROJECT, _WORKER_CURRENT = project, current
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            for batch in pool.imap(_prepare_in_worker, [(p, overrides) for p in files], chunksize=16):
-                yield from batch
+            for prepared in pool.imap(_prepare_in_worker, [(chunk, overrides) for chunk in chunks]):
+                yield from prepared
     finally:
-        _WORKER_PROJECT = None
+        _WORKER_PROJECT, _WORKER_CURRENT = None, frozenset()
 
 
 def commit(prepared: Prepared, store: Store, project: Project, *, stored_by: str | None,

@@ -40,27 +40,27 @@ class OxigraphStore:
     # -- writing --------------------------------------------------------------------------------
     def replace_graph(self, name: str, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         target = ox.NamedNode(name)
-        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
-                 for s, p, o in graph]
+        triples = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+        quads = [ox.Quad(s, p, o, target) for s, p, o in triples]  # type: ignore[arg-type]
         if not self._store.contains_named_graph(target):
             # A new graph (the common case in a build): nothing to withdraw, and extend() is one
             # transaction that writes the graph and the union together, without a SPARQL text to parse.
             self._wrote(name)
             if is_served(name):
-                quads += [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+                quads += [ox.Quad(s, p, o) for s, p, o in triples]  # type: ignore[arg-type]  # the default graph
             try:
                 self._store.extend(quads) if quads else self._store.add_graph(target)
             except (OSError, ValueError) as exc:
                 raise StoreError(f"{self.descriptor}: could not write graph <{name}>: {exc}") from exc
             return
         body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
-        triples = body.replace(f" <{name}> .\n", " .\n")
+        text = body.replace(f" <{name}> .\n", " .\n")
         self._wrote(name)
         # One SPARQL Update is one transaction: the graph and the union are replaced together or not at all.
         # The union is written once, in the same operation, so blank nodes are shared with the graph.
-        union = triples if is_served(name) else ""
+        union = text if is_served(name) else ""
         update = (f"{self._withdraw(name)} ;\nDROP SILENT GRAPH <{name}> ;\n"
-                  f"INSERT DATA {{ GRAPH <{name}> {{\n{triples}}}\n{union}}}")
+                  f"INSERT DATA {{ GRAPH <{name}> {{\n{text}}}\n{union}}}")
         try:
             self._store.update(update)
         except (OSError, SyntaxError, ValueError) as exc:

@@ -4,6 +4,7 @@ and from pyoxigraph answers to QueryResult or serialised bytes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -30,6 +31,9 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
+# Cached: an article's graph names the same classes, properties and nodes many times over, and a build
+# stores thousands of articles that name the same vocabulary.
+@lru_cache(maxsize=1 << 16)
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
