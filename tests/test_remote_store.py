@@ -30,9 +30,9 @@ from powkg.api import create_app
 from powkg.errors import ConfigError, PowkgError, QueryError, QueryTimeout, StoreError
 from powkg.pipeline import build
 from powkg.settings import load_settings
-from powkg.store import open_store
+from powkg.store import open_store, remote
 from powkg.store.remote import Credentials, Endpoints, RemoteStore
-from powkg.store.wire import GENID, skolemise
+from powkg.store.wire import GENID, batches, skolemise
 from servers import NO_VIRTUOSO, VIRTUOSO, OxigraphServer, VirtuosoServer
 from test_api_queries import EXPECTED, as_table
 
@@ -141,15 +141,31 @@ def test_bulk_load_of_nothing_leaves_no_graph(store):
     assert store.graph_names() == []
 
 
-def test_bulk_load_in_many_batches(oxigraph_server):
-    oxigraph_server.clear()
-    store = RemoteStore(oxigraph_server.descriptor, batch_bytes=1_000)
+@pytest.mark.parametrize("fixture", ["oxigraph_server", "virtuoso_server"], ids=["oxigraph-server", "virtuoso"])
+def test_bulk_load_in_many_batches(fixture, request, monkeypatch):
+    server = request.getfixturevalue(fixture)
+    server.clear()
+    monkeypatch.setattr(remote, "FIRST_BATCH", 200)     # batches from 200 bytes up (one POST in flight)
+    store = server.open()
+    store.batch_bytes = 1_000
+    # A blank node stated in the first batch and again in the last is one node, in the graph and the union.
+    node = f'_:n <{EX}total> "first" .\n'.encode()
     try:
-        store.bulk_load(G1, (ntriples(v) for v in range(500)))
+        store.bulk_load(G1, [node, *(ntriples(v) for v in range(500)), node.replace(b"first", b"last")])
         answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}total> ?v }}")
-        assert int(answer.rows[0]["n"]) == 500
+        assert int(answer.rows[0]["n"]) == 502
+        both = f'SELECT ?s WHERE {{ ?s <{EX}total> "first", "last" }}'
+        assert [type(row["s"]) for row in store.query(both).rows] == [BNode]
+        assert [type(row["s"]) for row in store.query(both, default_graphs=[G1]).rows] == [BNode]
     finally:
         store.close()
+
+
+def test_batches_grow_from_the_first_size_to_the_batch_size():
+    lines = [b"<a> <b> <c> .\n" * 10] * 20            # 140-byte chunks, 2,800 bytes
+    assert [len(b) for b in batches(lines, 1_000, first=200)] == [280, 420, 840, 1_120, 140]
+    assert [len(b) for b in batches(lines, 1_000)] == [1_120, 1_120, 560]
+    assert b"".join(batches(lines, 1_000, first=200)) == b"".join(lines)
 
 
 def test_a_bulk_loaded_triple_stated_elsewhere_is_answered_once(store):

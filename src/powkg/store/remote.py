@@ -78,6 +78,8 @@ PARAMETERS = ("query", "update", "store", "load", "auth", "catalogue")
 AUTH_SCHEMES = ("basic", "digest")
 # Triples per INSERT DATA operation: Virtuoso refuses an update whose text it would build past 10 MB.
 TRIPLES_PER_OPERATION = 2_000
+# The first bulk-load batch when one POST is in flight: the server starts while the client cuts the rest.
+FIRST_BATCH = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -244,10 +246,13 @@ class RemoteStore:
         by_add = served and store is not None and self.endpoints.union_by_add
         targets = [name, union] if served and not by_add else [name]
         in_flight = self.endpoints.posts if store is not None else 1
+        # One request at a time: the server would wait for the client to cut (and skolemise) a whole
+        # batch before its first, so batches grow from FIRST_BATCH while it loads the one before.
+        first = FIRST_BATCH if in_flight == 1 else None
         loaded = False
         with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="powkg-bulk-load") as sender:
             pending: deque[Future[None]] = deque()
-            for number, batch in enumerate(batches(ntriples, self.batch_bytes), start=1):
+            for number, batch in enumerate(batches(ntriples, self.batch_bytes, first=first), start=1):
                 batch = skolemise(batch, scope)
                 what = f"loading batch {number} ({len(batch):,} bytes of N-Triples) into graph <{name}>"
                 if store is None:

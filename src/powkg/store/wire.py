@@ -63,16 +63,19 @@ def skolemise(batch: bytes, scope: str) -> bytes:
     return _OBJECT.sub(skolem, _SUBJECT.sub(skolem, batch))
 
 
-def batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
-    """N-Triples chunks regrouped into batches of about ``size`` bytes, each cut after a whole line."""
+def batches(chunks: Iterable[bytes], size: int, *, first: int | None = None) -> Iterator[bytes]:
+    """N-Triples chunks regrouped into batches of about ``size`` bytes, each cut after a whole line;
+    with ``first``, the first batch of about ``first`` bytes and each next twice the last, up to ``size``."""
     buffer = bytearray()
+    want = min(first or size, size)
     for chunk in chunks:
         buffer += chunk
-        if len(buffer) >= size:
+        if len(buffer) >= want:
             cut = buffer.rfind(b"\n") + 1
             if cut:
                 yield bytes(buffer[:cut])
                 del buffer[:cut]
+                want = min(want * 2, size)
     if buffer.strip():
         yield bytes(buffer) + (b"" if buffer.endswith(b"\n") else b"\n")
 
