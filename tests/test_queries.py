@@ -80,3 +80,26 @@ def test_an_unknown_parameter_is_named():
 def test_unknown_query_lists_the_curated_ones():
     with pytest.raises(UnknownQuery, match="exchanges-by-date"):
         resolve("no-such-query", REPO / "queries")
+
+
+def test_a_breakdown_puts_a_cohort_inside_the_parent_its_own_article_names():
+    # Two articles count the same cohort and nest it in different parents: each row names its article's.
+    exchange = "https://w3id.org/powkg/id/exchange/2024-12-30"
+    store = open_store("memory:")
+    for article, parent in (("a", "armed_forces"), ("b", "navy")):
+        turtle = f"""
+        @prefix pow: <https://w3id.org/powkg/ontology#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <urn:article:{article}> <http://purl.org/dc/terms/identifier> "{article}" .
+        <{exchange}/cohort/{parent}> pow:cohortOf <{exchange}> ; rdfs:label "{parent}" .
+        <{exchange}/cohort/marines> pow:cohortOf <{exchange}> ; rdfs:label "Marines" ;
+            pow:partOf <{exchange}/cohort/{parent}> ; pow:evidence <urn:evidence:{article}:count> .
+        <urn:evidence:{article}:count> pow:supports pow:count ; rdf:value 12 ;
+            oa:hasTarget [ oa:hasSource <urn:article:{article}> ] .
+        <urn:evidence:{article}:part> oa:hasBody <{exchange}/cohort/marines> ; pow:supports pow:partOf ;
+            rdf:value <{exchange}/cohort/{parent}> ; oa:hasTarget [ oa:hasSource <urn:article:{article}> ] .
+        """
+        store.replace_graph(f"https://w3id.org/powkg/graph/article/{article}", Graph().parse(data=turtle))
+    rows = store.query(QUERIES["exchange-breakdown"].bind({"exchange": exchange})).rows
+    marines = sorted((str(r["source"]), str(r["insideOf"])) for r in rows if str(r["group"]) == "Marines")
+    assert marines == [("a", "armed_forces"), ("b", "navy")]
