@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 from rdflib.compare import to_isomorphic
@@ -212,3 +213,22 @@ def test_worker_processes_ingest_what_one_process_ingests(project, tmp_path):
     finally:
         for store in stores:
             store.close()
+
+
+def test_an_edited_ontology_is_loaded_again_even_at_the_same_size(memory, settings, tmp_path):
+    from powkg.pipeline import Project, ensure_ontology
+
+    for part in ("ontology", "shapes"):
+        shutil.copytree(settings.home_path / part, tmp_path / part)
+    project = Project.load(replace(settings, home=str(tmp_path)))
+    assert ensure_ontology(memory, project) and not ensure_ontology(memory, project)
+    vocabulary = tmp_path / "ontology" / "vocabulary.ttl"
+    # One label reworded: as many triples as before
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace('"Azovstal"@en', '"Azovstal works"@en', 1),
+                          encoding="utf-8")
+    edited = Project.load(replace(settings, home=str(tmp_path)))
+    assert len(edited.ontology) == len(project.ontology)
+    assert ensure_ontology(memory, edited)
+    labels = memory.query('SELECT ?l WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l '
+                          'FILTER(STRSTARTS(STR(?l), "Azovstal")) }').rows
+    assert {str(row["l"]) for row in labels} >= {"Azovstal works"} and "Azovstal" not in {str(r["l"]) for r in labels}

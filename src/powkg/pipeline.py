@@ -53,6 +53,12 @@ class Project:
         return ArticleChecker(self.article_shapes, self.ontology, iris=self.iris)
 
     @cached_property
+    def ontology_digest(self) -> str:
+        """A digest of the ontology and vocabulary: an edit that keeps the number of triples shows too."""
+        lines = sorted(" ".join(term.n3() for term in triple) for triple in self.ontology)
+        return "sha256:" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+    @cached_property
     def rules(self) -> Schema:
         """The OWL 2 RL rules the ontology gives (powkg.rules), read once."""
         return schema_of(self.ontology)
@@ -77,12 +83,12 @@ class BuildResult:
 # -- ingest -------------------------------------------------------------------------------------
 def ensure_ontology(store: Store, project: Project) -> bool:
     """Load the ontology and vocabulary into their graph when the store lacks them or they changed;
-    whether they were (re)loaded."""
+    whether they were (re)loaded. The graph states the digest of the files it was loaded from."""
     name = project.iris.ontology_graph
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}").rows
-    if rows and int(rows[0]["n"]) == len(project.ontology):
+    loaded_from = (URIRef(name), DCTERMS.hasVersion, Literal(project.ontology_digest))
+    if store.query(f"ASK {{ GRAPH <{name}> {{ {' '.join(t.n3() for t in loaded_from)} }} }}").boolean:
         return False
-    store.replace_graph(name, project.ontology)
+    store.replace_graph(name, [*project.ontology, loaded_from])
     return True
 
 
