@@ -80,8 +80,12 @@ class Schema:
     @property
     def triggers(self) -> set[str]:
         """Properties whose edges start a rule."""
-        return ({p for p, _ in self.super_properties} | {p for p, _ in self.inverses} | set(self.transitive)
-                | {p for p, _ in self.domains} | {p for p, _ in self.ranges})
+        return self.property_triggers | {p for p, _ in self.domains} | {p for p, _ in self.ranges}
+
+    @property
+    def property_triggers(self) -> set[str]:
+        """Properties whose edges start a rule that infers edges (the rules that chain)."""
+        return {p for p, _ in self.super_properties} | {p for p, _ in self.inverses} | set(self.transitive)
 
     @property
     def typed_classes(self) -> set[str]:
@@ -158,6 +162,18 @@ class _Run:
     schema: Schema
     staging: str
     excluded: tuple[str, ...]          # graphs that are not asserted data
+    # Whether the type rules and the disjointness check also read the asserted graphs, rather than
+    # only what was staged: a full run stages only the edges the property rules chain on.
+    reads_asserted: bool = False
+
+    def matching(self, pattern: str, graph: str = "?asserted") -> str:
+        """A group matching ``pattern`` in the staging graph, and in the asserted graphs (variable ``graph``)
+        if the run reads them."""
+        staged = f"GRAPH {_iri(self.staging)} {{ {pattern} }}"
+        if not self.reads_asserted:
+            return staged
+        return (f"{{ {{ {staged} }} UNION {{ GRAPH {graph} {{ {pattern} }} "
+                f"{_asserted(graph, (*self.excluded, self.staging))} }} }}")
 
     def update(self, *operations: str, writes: tuple[str, ...] = ()) -> None:
         """One update request; it writes the staging graph, and ``writes`` besides."""
@@ -224,15 +240,18 @@ class _Run:
     def type_rules(self) -> list[str]:
         st = _iri(self.staging)
         ops = []
+        # DISTINCT: a triple many articles state is one solution, not one per article
         if self.schema.domains:
-            ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ "
-                       f"{_values('?p ?c', self.schema.domains)} GRAPH {st} {{ ?s ?p ?o }} }}")
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ SELECT DISTINCT ?s ?c {{ "
+                       f"{_values('?p ?c', self.schema.domains)} {self.matching('?s ?p ?o')} }} }}")
         if self.schema.ranges:
-            ops.append(f"INSERT {{ GRAPH {st} {{ ?o a ?c }} }} WHERE {{ "
-                       f"{_values('?p ?c', self.schema.ranges)} GRAPH {st} {{ ?s ?p ?o }} FILTER(!isLiteral(?o)) }}")
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?o a ?c }} }} WHERE {{ SELECT DISTINCT ?o ?c {{ "
+                       f"{_values('?p ?c', self.schema.ranges)} {self.matching('?s ?p ?o')} "
+                       "FILTER(!isLiteral(?o)) } }")
         if self.schema.super_classes:
-            ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?d }} }} WHERE {{ "
-                       f"{_values('?c ?d', self.schema.super_classes)} GRAPH {st} {{ ?s a ?c }} }}")
+            # After the domain and range rules: the types they staged are read here too.
+            ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?d }} }} WHERE {{ SELECT DISTINCT ?s ?d {{ "
+                       f"{_values('?c ?d', self.schema.super_classes)} {self.matching('?s a ?c')} }} }}")
         return ops
 
     def check_disjoint(self) -> None:
@@ -241,7 +260,8 @@ class _Run:
         for a, b in sorted(self.schema.disjoint):
             if a > b:
                 continue
-            rows = self.store.query(f"SELECT ?x WHERE {{ GRAPH {st} {{ ?x a {_iri(a)} , {_iri(b)} }} }} LIMIT 5").rows
+            rows = self.store.query(f"SELECT DISTINCT ?x WHERE {{ {self.matching(f'?x a {_iri(a)}', '?ga')} "
+                                    f"{self.matching(f'?x a {_iri(b)}', '?gb')} }} LIMIT 5").rows
             problems += [f"{row['x']} is both a {a} and a {b}, which are disjoint" for row in rows]
         if problems:
             self.update(f"DROP SILENT GRAPH {st}")
@@ -290,17 +310,16 @@ def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
     OWL constructs these rules do not cover, StoreError when the store cannot run SPARQL Update.
     """
     schema, staging, excluded = _prepare(store, ontology_graph, target_graph)
-    run = _Run(store, schema, staging, excluded)
+    # Only the edges the property rules chain on are staged; the type rules read the asserted graphs
+    # where they are. Staging every asserted triple a rule reads (most of them: domains and ranges) cost
+    # most of a run, in writing them and in taking them out again.
+    run = _Run(store, schema, staging, excluded, reads_asserted=True)
     st = _iri(staging)
     seed = [f"DROP SILENT GRAPH {st}"]
-    if schema.triggers:
+    if schema.property_triggers:
         # DISTINCT: a triple many articles state is inserted once, not once per article
         seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ SELECT DISTINCT ?s ?p ?o {{ VALUES ?p {{ "
-                    f"{' '.join(_iri(p) for p in sorted(schema.triggers))} }} GRAPH ?g {{ ?s ?p ?o }} "
-                    f"{_asserted('?g', excluded)} }} }}")
-    if schema.typed_classes:
-        seed.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ SELECT DISTINCT ?s ?c {{ VALUES ?c {{ "
-                    f"{' '.join(_iri(c) for c in sorted(schema.typed_classes))} }} GRAPH ?g {{ ?s a ?c }} "
+                    f"{' '.join(_iri(p) for p in sorted(schema.property_triggers))} }} GRAPH ?g {{ ?s ?p ?o }} "
                     f"{_asserted('?g', excluded)} }} }}")
     run.run_to_fixpoint(seed)
     run.check_disjoint()
