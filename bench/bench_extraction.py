@@ -119,7 +119,7 @@ def single(paths: list[Path], project: Project) -> None:
     n = len(paths)
     print(f"one process     {n / wall:8.0f} articles/s   ({n} articles in {wall:.1f} s wall)")
     print(f"                CPU per article: read {cpu[0] / n * 1000:.2f} ms, extract {cpu[1] / n * 1000:.2f} ms, "
-          f"map {cpu[2] / n * 1000:.2f} ms; read + extract alone {n / (cpu[0] + cpu[1]):.0f} articles/s of CPU")
+          f"map {cpu[2] / n * 1000:.2f} ms: {n / sum(cpu):.0f} articles/s of one core's CPU time")
     print(f"                peak memory {peak_mb(resource.RUSAGE_SELF):.0f} MB (resident, this process)")
 
 
