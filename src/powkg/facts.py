@@ -195,7 +195,9 @@ class FactsReader:
             stated_parents[(str(row["cohort"]), str(row["article"]))].add(str(row["parent"]))
         rows = self._rows(COHORTS, graphs)
         for row in rows:
-            keys[str(row["cohort"])] = _cohort_key(row)
+            # A cohort of two categories has a row for each: the same key whatever the store's row order.
+            key, cohort = _cohort_key(row), str(row["cohort"])
+            keys[cohort] = min(key, keys.get(cohort, key))
         for row in rows:
             exchange, cohort = str(row["exchange"]), str(row["cohort"])
             if exchange not in facts:
