@@ -72,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_bytes", "POWKG_MAX_ARTICLE_BYTES", lambda: 10_000_000, _positive_int,
             "Articles larger than this are refused with a clear message"),
     Setting("workers", "POWKG_WORKERS", lambda: os.cpu_count() or 1, _positive_int,
-            "Processes that read and extract articles in parallel when many are ingested at once"),
+            "Processes that read, extract and check articles in parallel when many are ingested at once"),
     Setting("host", "POWKG_HOST", lambda: "127.0.0.1", str, "Address `powkg serve` listens on"),
     Setting("port", "POWKG_PORT", lambda: 8000, _positive_int, "Port `powkg serve` listens on"),
     Setting("query_timeout", "POWKG_QUERY_TIMEOUT", lambda: 30.0, _positive_float,
