@@ -13,7 +13,7 @@ import hashlib
 import multiprocessing as mp
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +113,8 @@ def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Prog
     """
     ensure_ontology(store, project)
     files = article_files(paths)
-    current = _current_graphs(store, project)
     outcomes = []
-    for prepared in _prepare_all(files, project, workers, dict(overrides or {}), current):
+    for prepared in _prepare_all(files, store, project, workers, dict(overrides or {})):
         stored_by = None if prepared.article is None else \
             _stored_by(store, project.iris.article_graph(prepared.article.digest), project)
         outcome = commit(prepared, store, project, stored_by=stored_by, report=prepared.report)
@@ -125,10 +124,12 @@ def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Prog
     return outcomes
 
 
-def _current_graphs(store: Store, project: Project) -> frozenset[str]:
-    """The article graphs this extractor version wrote: their articles need no check again."""
-    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{project.iris.pow.extractorVersion}> ?version }} "
-                       f'FILTER(STR(?version) = "{__version__}") }}').rows
+def _current_graphs(store: Store, project: Project, among: Collection[str] | None = None) -> frozenset[str]:
+    """The article graphs (of those ``among``, or all) this extractor version wrote: their articles need
+    no check again."""
+    among_them = "" if among is None else f"VALUES ?g {{ {' '.join(f'<{g}>' for g in sorted(among))} }} "
+    rows = store.query(f"SELECT ?g WHERE {{ {among_them}GRAPH ?g {{ ?g <{project.iris.pow.extractorVersion}> "
+                       f'?version }} FILTER(STR(?version) = "{__version__}") }}').rows
     return frozenset(str(row["g"]) for row in rows)
 
 
@@ -153,13 +154,15 @@ def prepare(article: Article, project: Project) -> Prepared:
 
 
 def prepare_chunk(paths: Sequence[Path], project: Project, overrides: Mapping[str, Any] | None = None,
-                  current: Collection[str] = ()) -> list[Prepared]:
-    """``prepare_file`` of each path, then the check of each article graph not named in ``current`` (the
-    graphs already stored by this version), all in one pass: its queries cost about as much for many
-    graphs as for one."""
+                  current: Callable[[Collection[str]], Collection[str]] | None = None) -> list[Prepared]:
+    """``prepare_file`` of each path, then the check of each article graph that ``current`` (given the
+    chunk's graph names) does not name as stored by this version, all in one pass: its queries cost
+    about as much for many graphs as for one."""
     prepared = [p for path in paths for p in prepare_file(path, project, overrides)]
-    new = [i for i, p in enumerate(prepared) if p.article is not None and p.graph is not None
-           and project.iris.article_graph(p.article.digest) not in current]
+    names = {i: project.iris.article_graph(p.article.digest) for i, p in enumerate(prepared)
+             if p.article is not None and p.graph is not None}
+    stored = current(names.values()) if current is not None and names else ()
+    new = [i for i, name in names.items() if name not in stored]
     reports = project.checker.check_many([prepared[i].graph or () for i in new], with_turtle=False) if new else []
     for i, report in zip(new, reports, strict=True):
         prepared[i] = replace(prepared[i], report=report)
@@ -177,22 +180,25 @@ _PARALLEL_FROM = 64
 
 def _prepare_in_worker(job: tuple[list[Path], dict[str, Any]]) -> list[Prepared]:
     assert _WORKER_PROJECT is not None
-    return prepare_chunk(job[0], _WORKER_PROJECT, job[1], _WORKER_CURRENT)
+    return prepare_chunk(job[0], _WORKER_PROJECT, job[1], lambda _names: _WORKER_CURRENT)
 
 
-def _prepare_all(files: list[Path], project: Project, workers: int, overrides: dict[str, Any],
-                 current: frozenset[str]) -> Iterator[Prepared]:
+def _prepare_all(files: list[Path], store: Store, project: Project, workers: int,
+                 overrides: dict[str, Any]) -> Iterator[Prepared]:
     global _WORKER_PROJECT, _WORKER_CURRENT
     parallel = workers > 1 and len(files) >= _PARALLEL_FROM and "fork" in mp.get_all_start_methods()
     # Chunks small enough that every worker gets one, large enough for the check's pass to pay.
     size = min(_CHUNK, -(-len(files) // workers)) if parallel else _CHUNK
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     if not parallel:
+        # The store is asked about each chunk's graphs alone: an ingest of a few articles costs in
+        # proportion to them, not to the store.
         for chunk in chunks:
-            yield from prepare_chunk(chunk, project, overrides, current)
+            yield from prepare_chunk(chunk, project, overrides, partial(_current_graphs, store, project))
         return
     _ = project.checker       # compiled once, before the workers fork
-    _WORKER_PROJECT, _WORKER_CURRENT = project, current
+    # The workers cannot ask the store: every current graph is listed once, for all of them.
+    _WORKER_PROJECT, _WORKER_CURRENT = project, _current_graphs(store, project)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             for prepared in pool.imap(_prepare_in_worker, [(chunk, overrides) for chunk in chunks]):
