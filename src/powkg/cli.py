@@ -146,7 +146,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     project = Project.load(settings)
     with opened(settings) as store:
         result = build(args.paths, store, project, progress=print_outcome, workers=settings.workers,
-                       overrides=metadata(args))
+                       overrides=metadata(args), with_turtle=args.report is not None)
         print_ingest_summary(result.outcomes, store)
         print(f"reasoning: {result.inferred} inferred triples")
         print_report(result.report)

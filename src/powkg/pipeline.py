@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import __version__
 from .extraction import extract_facts
-from .fastshacl import ArticleChecker, stated_nodes, validate_cross
+from .fastshacl import ArticleChecker, stated_nodes, validate_articles, validate_cross
 from .fastshacl import validate_store as fast_validate_store
 from .iris import DCTERMS, RDF, RDFS, Iris
 from .mapping import Triple, to_triples
@@ -30,6 +30,7 @@ from .reading import article_files, read_file
 from .rules import Schema, infer_all, infer_article, schema_of
 from .settings import Settings
 from .store import Store
+from .store.terms import from_ntriples, to_ntriples
 from .validation import ARTICLE_SHAPES, GRAPH_SHAPES, load_shapes, merge
 from .vocabulary import Gazetteer, gazetteer_from_graph, load_ontology
 
@@ -98,7 +99,9 @@ class Prepared:
 
     source: str
     article: Article | None = None
-    graph: tuple[Triple, ...] | None = None     # the triples of its named graph
+    graph: tuple[Triple, ...] | None = None     # the triples of its named graph (None once sent to another process)
+    ntriples: bytes = b""                       # the same as N-Triples: what crosses processes and is stored
+    triples: int = 0
     exchanges: int = 0
     failure: str | None = None
     report: Report | None = None                # its check report, when checked as it was prepared
@@ -106,21 +109,20 @@ class Prepared:
 
 def ingest(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
            workers: int = 1, overrides: Mapping[str, Any] | None = None) -> list[IngestOutcome]:
-    """Ingest files and folders of articles; each article's graph is replaced in one transaction.
+    """Ingest files and folders of articles; each article's graph is replaced as a whole (``Store``).
 
     Reading, extraction, mapping and the check are pure, so with ``workers`` > 1 and enough files they
-    run in that many processes; storing stays in this one, in the order of the files.
+    run in that many processes; storing stays in this one, in the order of the files, a chunk at a time.
     """
     ensure_ontology(store, project)
     files = article_files(paths)
     outcomes = []
-    for prepared in _prepare_all(files, store, project, workers, dict(overrides or {})):
-        stored_by = None if prepared.article is None else \
-            _stored_by(store, project.iris.article_graph(prepared.article.digest), project)
-        outcome = commit(prepared, store, project, stored_by=stored_by, report=prepared.report)
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
+    for chunk in _batches(_prepare_all(files, store, project, workers, dict(overrides or {}))):
+        for batch in _without_repeats(chunk):
+            for outcome in commit(batch, store, project):
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
     return outcomes
 
 
@@ -150,7 +152,8 @@ def prepare(article: Article, project: Project) -> Prepared:
     except Exception as exc:  # noqa: BLE001
         return Prepared(source=article.source, article=article,
                         failure=f"extraction failed: {type(exc).__name__}: {exc}")
-    return Prepared(source=article.source, article=article, graph=graph, exchanges=len(facts.exchanges))
+    return Prepared(source=article.source, article=article, graph=graph, ntriples=to_ntriples(graph),
+                    triples=len(graph), exchanges=len(facts.exchanges))
 
 
 def prepare_chunk(paths: Sequence[Path], project: Project, overrides: Mapping[str, Any] | None = None,
@@ -180,11 +183,13 @@ _PARALLEL_FROM = 64
 
 def _prepare_in_worker(job: tuple[list[Path], dict[str, Any]]) -> list[Prepared]:
     assert _WORKER_PROJECT is not None
-    return prepare_chunk(job[0], _WORKER_PROJECT, job[1], lambda _names: _WORKER_CURRENT)
+    prepared = prepare_chunk(job[0], _WORKER_PROJECT, job[1], lambda _names: _WORKER_CURRENT)
+    # Only the N-Triples go back: rdflib terms cost ten times more to unpickle than to write as bytes.
+    return [replace(p, graph=None) for p in prepared]
 
 
 def _prepare_all(files: list[Path], store: Store, project: Project, workers: int,
-                 overrides: dict[str, Any]) -> Iterator[Prepared]:
+                 overrides: dict[str, Any]) -> Iterator[list[Prepared]]:
     global _WORKER_PROJECT, _WORKER_CURRENT
     parallel = workers > 1 and len(files) >= _PARALLEL_FROM and "fork" in mp.get_all_start_methods()
     # Chunks small enough that every worker gets one, large enough for the check's pass to pay.
@@ -194,53 +199,116 @@ def _prepare_all(files: list[Path], store: Store, project: Project, workers: int
         # The store is asked about each chunk's graphs alone: an ingest of a few articles costs in
         # proportion to them, not to the store.
         for chunk in chunks:
-            yield from prepare_chunk(chunk, project, overrides, partial(_current_graphs, store, project))
+            yield prepare_chunk(chunk, project, overrides, partial(_current_graphs, store, project))
         return
     _ = project.checker       # compiled once, before the workers fork
     # The workers cannot ask the store: every current graph is listed once, for all of them.
     _WORKER_PROJECT, _WORKER_CURRENT = project, _current_graphs(store, project)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            for prepared in pool.imap(_prepare_in_worker, [(chunk, overrides) for chunk in chunks]):
-                yield from prepared
+            yield from pool.imap(_prepare_in_worker, [(chunk, overrides) for chunk in chunks])
     finally:
         _WORKER_PROJECT, _WORKER_CURRENT = None, frozenset()
 
 
-def commit(prepared: Prepared, store: Store, project: Project, *, stored_by: str | None,
-           report: Report | None = None) -> IngestOutcome:
-    """Check a prepared article's graph (unless its check ``report`` is given) and store it, or keep it in
-    quarantine with its reason. ``stored_by``: what ``_stored_by`` says of its graph, asked by the caller."""
-    article, graph = prepared.article, prepared.graph
-    if article is None or graph is None:
-        return refuse(prepared.source, prepared.failure or "unknown failure", store, project, article=article)
+def commit(batch: Sequence[Prepared], store: Store, project: Project) -> list[IngestOutcome]:
+    """Store prepared articles (the new graphs in one ``add_graphs``), or keep in quarantine those whose
+    check fails, with the reason. No two articles of ``batch`` may share a graph or a source: what the
+    store holds is asked once for the batch."""
     iris = project.iris
-    graph_name = iris.article_graph(article.digest)
-    if stored_by == __version__:
-        return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name, status="unchanged")
-    report = report or check(graph, project, with_turtle=False)
-    if not report.conforms:
-        report = check(graph, project)
-        quarantined = Graph()
-        for triple in graph:
-            quarantined.add(triple)
-        quarantined.parse(data=report.turtle, format="turtle")
-        store.replace_graph(iris.quarantine_graph(article.digest), quarantined)
-        store.drop_graph(graph_name)
-        return IngestOutcome(source=article.source, article_id=article.id,
-                             graph=iris.quarantine_graph(article.digest), status="quarantined",
-                             exchanges=prepared.exchanges, triples=len(graph),
-                             reason=f"{report.violations} violation(s) of the article shapes", report=report)
-    stale = _other_versions(store, article, graph_name, project)
-    store.replace_graph(graph_name, graph)
-    for name in stale:
-        store.drop_graph(name)
-    store.drop_graph(iris.quarantine_graph(article.digest))
-    warnings = tuple(f"{r.severity}: {r.message}" for r in report.results)
-    replaced = (*stale, graph_name) if stored_by is not None else tuple(stale)
-    return IngestOutcome(source=article.source, article_id=article.id, graph=graph_name,
-                         exchanges=prepared.exchanges, triples=len(graph), report=report, warnings=warnings,
-                         replaced=replaced)
+    names = {p.source: iris.article_graph(p.article.digest) for p in batch if p.article is not None}
+    stored = _stored_by(store, list(names.values()), project)
+    earlier = _other_versions(store, [p.article for p in batch if p.article is not None], project)
+    outcomes: list[IngestOutcome | None] = []
+    kept: dict[str, Prepared] = {}
+    for prepared in batch:
+        article = prepared.article
+        if article is None or prepared.failure is not None:
+            outcomes.append(refuse(prepared.source, prepared.failure or "unknown failure", store, project,
+                                   article=article))
+            continue
+        name = names[prepared.source]
+        if stored.get(name) == __version__:
+            outcomes.append(IngestOutcome(source=article.source, article_id=article.id, graph=name,
+                                          status="unchanged"))
+            continue
+        report = prepared.report or check(_triples(prepared), project, with_turtle=False)
+        if not report.conforms:
+            outcomes.append(quarantine(prepared, store, project))
+            continue
+        kept[name] = replace(prepared, report=report)
+        outcomes.append(None)           # stored below, with the others
+    store.add_graphs({name: prepared.ntriples for name, prepared in kept.items()})
+    for name, prepared in kept.items():
+        for graph in [*earlier.get(prepared.source, ()), iris.quarantine_graph(prepared.article.digest)]:  # type: ignore[union-attr]
+            if graph != name:
+                store.drop_graph(graph)
+    written = iter(kept.items())
+    return [outcome or _stored(*next(written), stored, earlier) for outcome in outcomes]
+
+
+def _stored(name: str, prepared: Prepared, stored: Mapping[str, str],
+            earlier: Mapping[str, list[str]]) -> IngestOutcome:
+    article, report = prepared.article, prepared.report
+    assert article is not None and report is not None
+    stale = tuple(g for g in earlier.get(prepared.source, ()) if g != name)
+    return IngestOutcome(source=article.source, article_id=article.id, graph=name, exchanges=prepared.exchanges,
+                         triples=prepared.triples, report=report,
+                         warnings=tuple(f"{r.severity}: {r.message}" for r in report.results),
+                         replaced=(*stale, name) if name in stored else stale)
+
+
+def quarantine(prepared: Prepared, store: Store, project: Project) -> IngestOutcome:
+    """Keep an article whose graph fails the article shapes in quarantine, with the full report."""
+    article, graph = prepared.article, _triples(prepared)
+    assert article is not None
+    iris = project.iris
+    report = check(graph, project)
+    quarantined = Graph()
+    for triple in graph:
+        quarantined.add(triple)
+    quarantined.parse(data=report.turtle, format="turtle")
+    store.replace_graph(iris.quarantine_graph(article.digest), quarantined)
+    store.drop_graph(iris.article_graph(article.digest))
+    return IngestOutcome(source=article.source, article_id=article.id, graph=iris.quarantine_graph(article.digest),
+                         status="quarantined", exchanges=prepared.exchanges, triples=prepared.triples,
+                         reason=f"{report.violations} violation(s) of the article shapes", report=report)
+
+
+def _triples(prepared: Prepared) -> Sequence[Triple]:
+    return prepared.graph if prepared.graph is not None else from_ntriples(prepared.ntriples)
+
+
+# Articles stored together: the bulk loader's cost per call grows with the store (bench/README.md).
+_BATCH = 512
+
+
+def _batches(chunks: Iterable[list[Prepared]]) -> Iterator[list[Prepared]]:
+    """The prepared chunks joined into batches of at least ``_BATCH`` articles (the last one smaller)."""
+    batch: list[Prepared] = []
+    for chunk in chunks:
+        batch += chunk
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _without_repeats(chunk: Sequence[Prepared]) -> Iterator[list[Prepared]]:
+    """The chunk cut where an article repeats the graph or the source of one before it in the same
+    piece (a file given twice, two versions of one article): each piece is committed after the last."""
+    piece: list[Prepared] = []
+    seen: set[str] = set()
+    for prepared in chunk:
+        keys = {prepared.source} | ({prepared.article.digest} if prepared.article is not None else set())
+        if keys & seen:
+            yield piece
+            piece, seen = [], set()
+        piece.append(prepared)
+        seen |= keys
+    if piece:
+        yield piece
 
 
 def check(graph: Iterable[Triple], project: Project, *, with_turtle: bool = True) -> Report:
@@ -263,20 +331,27 @@ def refuse(source: str, reason: str, store: Store, project: Project, *,
                          status="refused", reason=reason)
 
 
-def _stored_by(store: Store, graph_name: str, project: Project) -> str | None:
-    """The extractor version that wrote the graph ``graph_name`` ("" if it holds none); None: no graph."""
-    rows = store.query(f"SELECT ?version WHERE {{ GRAPH <{graph_name}> {{ ?s ?p ?o "
-                       f"OPTIONAL {{ ?g <{project.iris.pow.extractorVersion}> ?version }} }} }} LIMIT 1").rows
-    return None if not rows else str(rows[0].get("version") or "")
+def _stored_by(store: Store, graph_names: Sequence[str], project: Project) -> dict[str, str]:
+    """The extractor version that wrote each of the graphs the store holds ("" if it states none)."""
+    if not graph_names:
+        return {}
+    listed = " ".join(f"<{g}>" for g in sorted(set(graph_names)))
+    rows = store.query(f"SELECT ?g ?version WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{}} OPTIONAL {{ GRAPH ?g "
+                       f"{{ ?g <{project.iris.pow.extractorVersion}> ?version }} }} }}").rows
+    return {str(row["g"]): str(row.get("version") or "") for row in rows}
 
 
-def _other_versions(store: Store, article: Article, graph_name: str, project: Project) -> list[str]:
-    """Graphs of earlier versions of the same source: a corrected article replaces what it said before."""
-    pow_ns = project.iris.pow
-    source = article.source.replace("\\", "\\\\").replace('"', '\\"')
-    answer = store.query(
-        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a a <{pow_ns.Article}> ; <{DCTERMS.source}> "{source}" }} }}')
-    return [str(row["g"]) for row in answer.rows if str(row["g"]) != graph_name]
+def _other_versions(store: Store, articles: Sequence[Article], project: Project) -> dict[str, list[str]]:
+    """The graphs of each article's source, by source: a corrected article replaces what it said before."""
+    if not articles:
+        return {}
+    sources = " ".join(Literal(a.source).n3() for a in articles)
+    answer = store.query(f"SELECT DISTINCT ?source ?g WHERE {{ VALUES ?source {{ {sources} }} "
+                         f"GRAPH ?g {{ ?a a <{project.iris.pow.Article}> ; <{DCTERMS.source}> ?source }} }}")
+    found: dict[str, list[str]] = {}
+    for row in answer.rows:
+        found.setdefault(str(row["source"]), []).append(str(row["g"]))
+    return {source: sorted(graphs) for source, graphs in found.items()}
 
 
 # -- reason and validate ------------------------------------------------------------------------
@@ -293,22 +368,39 @@ def reason(store: Store, project: Project) -> int:
     return infer_all(store, project.iris.ontology_graph, project.iris.inferred_graph)
 
 
-def validate_store(store: Store, project: Project) -> Report:
+def validate_store(store: Store, project: Project, *, checked: Mapping[str, Report] | None = None) -> Report:
     """Whole-graph validation: each article graph on its own, then the union for cross-article checks.
 
     The shapes run as SPARQL on the store (powkg.fastshacl), which gives pyshacl's results; the
-    tests compare the two on the development corpus and on planted violations.
+    tests compare the two on the development corpus and on planted violations. ``checked``: the check
+    reports of article graphs, which the article shapes then skip; the report has no Turtle then.
     """
-    return fast_validate_store(store, project.article_shapes, project.graph_shapes,
-                               ontology_graph=project.iris.ontology_graph, iris=project.iris)
+    iris = project.iris
+    if not checked:
+        return fast_validate_store(store, project.article_shapes, project.graph_shapes,
+                                   ontology_graph=iris.ontology_graph, iris=iris)
+    others = [g for g in article_graph_names(store, project) if g not in checked]
+    articles = validate_articles(store, project.article_shapes, others, ontology_graph=iris.ontology_graph,
+                                 iris=iris, with_turtle=False) if others else None
+    cross = validate_cross(store, project.graph_shapes, ontology_graph=iris.ontology_graph, iris=iris,
+                           with_turtle=False)
+    return merge([*checked.values(), *([articles] if articles else []), cross], with_turtle=False)
 
 
 def build(paths: Iterable[Path], store: Store, project: Project, progress: Progress | None = None, *,
-          workers: int = 1, overrides: Mapping[str, Any] | None = None) -> BuildResult:
-    """Ingest, then reason and validate over the whole graph."""
+          workers: int = 1, overrides: Mapping[str, Any] | None = None, with_turtle: bool = False) -> BuildResult:
+    """Ingest, then reason and validate over the whole graph.
+
+    The article shapes ran on each article checked as it was ingested, and run again only on the
+    graphs this build did not check (stored earlier by this version); ``with_turtle`` asks for the
+    report as Turtle too, which runs them on every graph.
+    """
     outcomes = ingest(paths, store, project, progress, workers=workers, overrides=overrides)
     inferred = reason(store, project)
-    return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=validate_store(store, project))
+    checked = None if with_turtle else \
+        {o.graph: o.report for o in outcomes if o.status == "stored" and o.graph and o.report is not None}
+    return BuildResult(outcomes=tuple(outcomes), inferred=inferred,
+                       report=validate_store(store, project, checked=checked))
 
 
 # Past this many new articles in one call, one full reasoning run costs less than one run per article.
@@ -341,7 +433,7 @@ def extend(paths: Iterable[Path], store: Store, project: Project, progress: Prog
     touched = stated_nodes(store, [o.graph for o in stored if o.graph is not None])
     cross = validate_cross(store, project.graph_shapes, touched, ontology_graph=project.iris.ontology_graph,
                            iris=project.iris, with_turtle=False)
-    report = merge([*(o.report for o in stored if o.report is not None), cross])
+    report = merge([*(o.report for o in stored if o.report is not None), cross], with_turtle=False)
     return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=report)
 
 

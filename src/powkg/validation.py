@@ -47,21 +47,28 @@ def validate(data: Graph, shapes: Graph, *, iris: Iris | None = None) -> Report:
                   turtle=report_graph.serialize(format="turtle"))
 
 
-def merge(reports: Iterable[Report]) -> Report:
-    """One report of many (per-article checks and the cross-article check)."""
+def merge(reports: Iterable[Report], *, with_turtle: bool = True) -> Report:
+    """One report of many (per-article checks and the cross-article check), its results in one order
+    whatever the order of the parts."""
     graph = Graph()
-    results: list[ValidationResult] = []
+    results: set[ValidationResult] = set()
     for report in reports:
-        results.extend(report.results)
-        if report.turtle:
+        results.update(report.results)
+        if report.turtle and with_turtle:
             graph.parse(data=report.turtle, format="turtle")
     # Each partial report has its own sh:ValidationReport node; the merged one states one verdict.
     conforms = not any(r.severity == "Violation" for r in results)
     for node in list(graph.subjects(RDF.type, SH.ValidationReport)):
         graph.remove((node, SH.conforms, None))
         graph.add((node, SH.conforms, Literal(conforms)))
-    unique = tuple(sorted(set(results), key=lambda r: (_rank(r.severity), r.focus_node, r.message)))
-    return Report(conforms=conforms, results=unique, turtle=graph.serialize(format="turtle"))
+    unique = tuple(sorted(results, key=result_order))
+    return Report(conforms=conforms, results=unique, turtle=graph.serialize(format="turtle") if with_turtle else "")
+
+
+def result_order(result: ValidationResult) -> tuple:
+    """Severity first, then the focus node and the message, then every other field: a total order."""
+    return (_rank(result.severity), result.focus_node, result.message, result.path or "", result.value or "",
+            result.source_shape, result.constraint, result.articles)
 
 
 def _rank(severity: str) -> int:

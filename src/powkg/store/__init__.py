@@ -34,7 +34,8 @@ For example ``sparql+http://127.0.0.1:7878/query`` (Oxigraph server) and
 from POWKG_STORE_USER and POWKG_STORE_PASSWORD, or POWKG_STORE_TOKEN (a bearer token).
 
 Guarantees every implementation keeps (pinned by tests/test_store.py, run against each):
-- ``replace_graph`` is one transaction: readers see the old graph or the new one, never a mix.
+- ``replace_graph`` is one transaction: readers see the old graph or the new one, never a mix;
+  ``add_graphs`` keeps that for each of its graphs.
 - The default graph of ``query`` is the union of every graph but the quarantined ones: a merge, so
   a triple two graphs state is answered once (SPARQL 1.1 Query §13.1).
 - ``graph_names`` lists the graphs powkg wrote, and only those.
@@ -43,7 +44,7 @@ Guarantees every implementation keeps (pinned by tests/test_store.py, run agains
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
@@ -71,6 +72,11 @@ class Store(Protocol):
 
     def replace_graph(self, name: str, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         """Replace the named graph ``name`` by ``graph`` in one transaction."""
+
+    def add_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """``replace_graph`` of each graph, given as N-Triples, as fast as the store can: a build writes
+        its articles so. Readers may see some of the graphs before others, never part of one (once the
+        call returns or fails, and after a crash once the store is opened again)."""
 
     def bulk_load(self, name: str, ntriples: Iterable[bytes]) -> None:
         """Replace ``name`` by the N-Triples read from ``ntriples`` (chunks of bytes), as fast as the

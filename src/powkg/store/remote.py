@@ -44,7 +44,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import deque
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -63,7 +63,7 @@ from ..formats import PREFIXES, Format
 from ..iris import DEFAULT_BASE, QUARANTINE_MARK, is_served, served_test
 from . import QueryResult
 from .confine import confine, drops_everything, has_own_dataset, mentions_graph, unskolemised_tests, written_graphs
-from .terms import Answer, answer_to_result, serialise_answer
+from .terms import Answer, answer_to_result, from_ntriples, serialise_answer
 from .wire import GENID, UnreadableAnswer, batches, ntriples, parse_answer, skolemise
 
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
@@ -218,6 +218,11 @@ class RemoteStore:
         operations += _insert_data([name, self.endpoints.union] if served else [name], lines)
         operations.append(self._catalogue(name, listed=bool(lines)))
         self._update(" ;\n".join(operations), what=f"replacing graph <{name}> ({len(lines)} triples)")
+
+    def add_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """One request per graph: a server may refuse an update of many graphs' size."""
+        for name, body in graphs.items():
+            self.replace_graph(name, from_ntriples(body))
 
     def drop_graph(self, name: str) -> None:
         _check_iri(name)

@@ -48,6 +48,19 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
 
 
+def to_ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """rdflib triples as N-Triples, one line a triple, written by pyoxigraph: how a graph crosses
+    processes and reaches the store in a build (bytes pickle far faster than rdflib terms)."""
+    return ox.serialize([ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                         for s, p, o in triples], format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def from_ntriples(data: bytes) -> list[tuple[Node, Node, Node]]:
+    """N-Triples as rdflib triples."""
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[arg-type]
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
 # -- answers -------------------------------------------------------------------------------------
 # Both stores turn an answer into a QueryResult, or into bytes, with the same code: the remote store
 # parses the server's answer back into pyoxigraph objects first, so every store writes a given answer
