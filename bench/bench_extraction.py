@@ -155,6 +155,8 @@ def build_store(paths: list[Path], project: Project, count: int, workers: int, t
     kept = sum(1 for o in result.outcomes if o.status in ("stored", "unchanged"))
     print(f"build           {count / wall:8.1f} articles/s   ({count} articles in {wall:.1f} s wall, {kept} stored, "
           f"{count - kept} quarantined or refused; {result.inferred} inferred triples)")
+    print("                " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.seconds)
+          + f"; {len(result.report.results)} validation results")
     if count < total:
         print(f"                all {total} articles at this rate: about {total / count * wall / 60:.0f} min")
 

@@ -139,6 +139,23 @@ def test_build_validates_the_whole_graph(memory, project):
     assert again.results == result.report.results
 
 
+def test_a_build_reports_what_validating_the_whole_store_reports(memory, project, tmp_path):
+    """The build runs the article shapes again only on the graphs it did not check itself."""
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    for path in sorted(SAMPLE.glob("*.txt"))[:12]:
+        shutil.copy(path, earlier / path.name)
+    before = ingest([earlier], memory, project)
+    result = build([SAMPLE], memory, project)
+    assert sorted(o.status for o in result.outcomes).count("unchanged") == len(before)
+    full = validate_store(memory, project)
+    article_shapes = {str(shape) for shape in project.article_shapes.subjects()}
+    unchecked = {o.article_id for o in before}
+    assert any(set(r.articles) & unchecked for r in full.results if r.source_shape in article_shapes)
+    assert sorted(result.report.results, key=repr) == sorted(full.results, key=repr)
+    assert [stage for stage, _ in result.seconds] == ["ingest", "reasoning", "validation"]
+
+
 def _about(report, nodes, article_ids):
     """The results of a report on the given nodes, or found in the given articles."""
     return sorted((r for r in report.results if r.focus_node in nodes or r.value in nodes or

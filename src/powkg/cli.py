@@ -150,6 +150,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         print_ingest_summary(result.outcomes, store)
         print(f"reasoning: {result.inferred} inferred triples")
         print_report(result.report)
+        print("time: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.seconds))
         if args.report:
             args.report.write_text(result.report.turtle, encoding="utf-8")
             print(f"SHACL report written to {args.report}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
@@ -79,6 +80,7 @@ class BuildResult:
     outcomes: tuple[IngestOutcome, ...]
     inferred: int
     report: Report
+    seconds: tuple[tuple[str, float], ...] = ()     # wall time of each stage, in order
 
 
 # -- ingest -------------------------------------------------------------------------------------
@@ -395,12 +397,25 @@ def build(paths: Iterable[Path], store: Store, project: Project, progress: Progr
     graphs this build did not check (stored earlier by this version); ``with_turtle`` asks for the
     report as Turtle too, which runs them on every graph.
     """
-    outcomes = ingest(paths, store, project, progress, workers=workers, overrides=overrides)
-    inferred = reason(store, project)
+    clock = _Stopwatch()
+    outcomes = clock.lap("ingest", ingest, paths, store, project, progress, workers=workers, overrides=overrides)
+    inferred = clock.lap("reasoning", reason, store, project)
     checked = None if with_turtle else \
         {o.graph: o.report for o in outcomes if o.status == "stored" and o.graph and o.report is not None}
-    return BuildResult(outcomes=tuple(outcomes), inferred=inferred,
-                       report=validate_store(store, project, checked=checked))
+    report = clock.lap("validation", validate_store, store, project, checked=checked)
+    return BuildResult(outcomes=tuple(outcomes), inferred=inferred, report=report, seconds=tuple(clock.laps))
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, stage: str, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            self.laps.append((stage, time.perf_counter() - started))
 
 
 # Past this many new articles in one call, one full reasoning run costs less than one run per article.
