@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from threading import RLock
+from typing import Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..iris import Iris, is_served
-from ..store import Store
+from ..store import QueryResult, Store
 from . import fusion
 from .checks import Check, RawResult
 from .compiler import CompiledShapes
@@ -36,23 +37,32 @@ from .focus import ObjectsOf, Plan, SubjectsOf, TargetClass, TargetNode
 from .parallel import concurrently
 from .report import articles_stating, build_report
 from .scopes import ARTICLES, ONTOLOGY, ArticleOnlyScope, ArticleScope, Kinds, OntologyScope, UnionScope
+from .scratch import ScratchStore, graph_quads
 
 Select = Callable[[str], list[dict[str, Node]]]
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 _VALUES_LIMIT = 60          # up to this many articles, name them in a VALUES clause
 
 
-def selector(store: Store) -> Select:
+class Readable(Protocol):
+    """What the article scope reads from a store: a powkg Store, or a scratch store."""
+
+    def query(self, sparql: str) -> QueryResult: ...
+
+    def graph(self, name: str) -> Graph: ...
+
+
+def selector(store: Readable) -> Select:
     def select(sparql: str) -> list[dict[str, Node]]:
         return list(store.query(sparql).rows)
     return select
 
 
-def _ask(store: Store, sparql: str) -> bool:
+def _ask(store: Readable, sparql: str) -> bool:
     return bool(store.query(sparql).boolean)
 
 
-def literal_objects(store: Store) -> Callable[[str], bool]:
+def literal_objects(store: Readable) -> Callable[[str], bool]:
     """Whether every object of a predicate, in any graph, is a literal (cached for one run)."""
     known: dict[str, bool] = {}
 
@@ -96,11 +106,17 @@ class Articles:
         return f"FILTER({var} NOT IN ({', '.join(f'<{g}>' for g in self.others)}))" if self.others else ""
 
 
-def _kinds(store: Store, articles: Articles, ontology: str) -> Kinds:
+def _kinds(store: Readable, articles: Articles, ontology: str,
+           known: dict[tuple[str, str], bool] | None = None) -> Kinds:
+    """``known``: answers about the ontology graph kept from earlier runs on the same ontology graph."""
+    known = {} if known is None else known
+
     def lookup(kind: str, what: str, iri: str) -> bool:
         pattern = f"?s <{iri}> ?o" if what == "predicate" else f"?s a <{iri}>"
         if kind == ONTOLOGY:
-            return _ask(store, f"ASK {{ GRAPH <{ontology}> {{ {pattern} }} }}")
+            if (what, iri) not in known:
+                known[(what, iri)] = _ask(store, f"ASK {{ GRAPH <{ontology}> {{ {pattern} }} }}")
+            return known[(what, iri)]
         return _ask(store, f"ASK {{ {articles.prefix()} GRAPH ?g {{ {pattern} }} }}")
     return Kinds(lookup)
 
@@ -118,13 +134,13 @@ def _target_nodes(compiled: CompiledShapes) -> list[URIRef]:
     return [s.node for ch in compiled.checks for s in ch.focus.sources if isinstance(s, TargetNode)]
 
 
-def _ontology_nodes(store: Store, ontology: str) -> set[str]:
+def _ontology_nodes(store: Readable, ontology: str) -> set[str]:
     return {str(r["n"]) for r in store.query(
         f"SELECT DISTINCT ?n WHERE {{ GRAPH <{ontology}> {{ {{ ?n ?p ?o }} UNION {{ ?s ?p ?n }} }} "
         "FILTER(isIRI(?n)) }").rows}
 
 
-def _dirty(store: Store, articles: Articles, ontology: str, target_nodes: Iterable[URIRef],
+def _dirty(store: Readable, articles: Articles, ontology: str, target_nodes: Iterable[URIRef],
            ontology_nodes: set[str] | None = None) -> set[str]:
     """Article graphs with a triple whose subject is a node of the ontology graph (or a target node)."""
     nodes = (ontology_nodes if ontology_nodes is not None else _ontology_nodes(store, ontology)) | \
@@ -167,13 +183,13 @@ def _branches(check: Check, kinds: Kinds, ontology: Ontology) -> tuple[bool, boo
 Item = tuple[RawResult, tuple[str, ...]]
 
 
-def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ontology_iri: str, iris: Iris, *,
+def run_articles(store: Readable, compiled: CompiledShapes, articles: Articles, ontology_iri: str, iris: Iris, *,
                  scratch: ScratchChecker | None = None, dirty: set[str] | None = None) -> list[Item]:
     """Article-scope results for many articles, each with the ids of the articles stating its focus node
     in its own data graph."""
     select = selector(store)
-    ontology = Ontology(ontology_iri, select)
-    kinds = _kinds(store, articles, ontology_iri)
+    ontology = scratch.vocabulary if scratch else Ontology(ontology_iri, select)
+    kinds = _kinds(store, articles, ontology_iri, scratch.known if scratch else None)
     _require_ontology_subclasses(kinds)
     target_nodes = _target_nodes(compiled)
     dirty = _dirty(store, articles, ontology_iri, target_nodes) if dirty is None else dirty
@@ -191,8 +207,11 @@ def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ont
         each = Plan(article_scope, onto_scope, ontology.subclasses, graph="?g",
                     prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}", literal_objects=literal)
         branches = {id(check): _branches(check, kinds, ontology) for check in compiled.checks}
+        # A scratch checker keeps the results on the ontology graph alone, which are the same every run.
+        kept = scratch.ontology_results() if scratch else None
         fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][0]], select, own)
-        fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and ch.forward], select, shared)
+        if kept is None:
+            fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and ch.forward], select, shared)
         fusion.prefetch([ch for ch in compiled.checks if branches[id(ch)][1] and not ch.forward], select, each)
 
         def run(check: Check) -> tuple[list[RawResult], list[RawResult]]:
@@ -200,7 +219,9 @@ def run_articles(store: Store, compiled: CompiledShapes, articles: Articles, ont
             mine = check.run(select, own) if from_articles else []
             if from_ontology and not check.forward:
                 mine += check.run(select, each)
-            return mine, (check.run(select, shared) if from_ontology and check.forward else [])
+            if not (from_ontology and check.forward):
+                return mine, []
+            return mine, (check.run(select, shared) if kept is None else kept.get(id(check), []))
 
         for mine, common in concurrently(run, compiled.checks):
             per_article.extend(mine)
@@ -230,62 +251,62 @@ class ScratchChecker:
     ONTOLOGY = "urn:powkg:fastshacl/scratch/ontology"
 
     def __init__(self, compiled: CompiledShapes, ontology: Graph) -> None:
-        from ..store import open_store
-
         self.compiled = compiled
         self.ontology = ontology
         self._ontology_triples = frozenset(ontology)
-        self.store = open_store("memory:")
-        self.store.replace_graph(self.ONTOLOGY, ontology)
-        self._nodes = _ontology_nodes(self.store, self.ONTOLOGY)
+        self._ontology_quads = graph_quads(self.ONTOLOGY, ontology)
+        self._terms: dict = {}      # answer terms converted, shared by the scratch stores
+        # What is known of the ontology graph holds in every scratch store: it is asked once, here.
+        alone = self._store({})
+        self._alone = selector(alone)
+        self._nodes = _ontology_nodes(alone, self.ONTOLOGY)
+        self.vocabulary = Ontology(self.ONTOLOGY, self._alone)
+        self.known: dict[tuple[str, str], bool] = {}     # _kinds' answers about the ontology graph
         self._lock = RLock()     # run_articles, called under it, checks an unclean article with items()
-        self._from_ontology: list[RawResult] | None = None
+        self._from_ontology: dict[int, list[RawResult]] | None = None
+
+    def _store(self, graphs: dict[str, list[tuple[Node, Node, Node]]]) -> ScratchStore:
+        """A new scratch store holding the ontology graph and ``graphs``."""
+        return ScratchStore(graphs, base=self._ontology_quads, terms=self._terms)
+
+    def _own(self, graph: Iterable[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
+        # A list, not a Graph: the store only iterates it, and a Graph costs far more per triple.
+        return list(dict.fromkeys(t for t in graph if t not in self._ontology_triples))
 
     def items(self, graph: Iterable[tuple[Node, Node, Node]], iris: Iris) -> list[Item]:
         """The article-scope results for ``graph`` (pyshacl's multiplicities kept), with the articles
         stating each focus node."""
         with self._lock:
-            # A list, not a Graph: the store only iterates it, and a Graph costs far more per triple.
-            own = list(dict.fromkeys(t for t in graph if t not in self._ontology_triples))
-            self.store.replace_graph(self.ARTICLE, own)
-            try:
-                select = selector(self.store)
-                kinds = _kinds(self.store, Articles((self.ARTICLE,), (self.ONTOLOGY,)), self.ONTOLOGY)
-                raws = self._run(select, kinds)
-                scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
-                stating = articles_stating(select, scope, None, iris, [(None, r.focus) for r in raws])
-                return [(r, stating.get((None, r.focus), ())) for r in raws]
-            finally:
-                self.store.drop_graph(self.ARTICLE)
+            store = self._store({self.ARTICLE: self._own(graph)})
+            select = selector(store)
+            kinds = _kinds(store, Articles((self.ARTICLE,), (self.ONTOLOGY,)), self.ONTOLOGY, self.known)
+            raws = self._run(store, select, kinds)
+            scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
+            stating = articles_stating(select, scope, None, iris, [(None, r.focus) for r in raws])
+            return [(r, stating.get((None, r.focus), ())) for r in raws]
 
     def items_many(self, graphs: Sequence[Iterable[tuple[Node, Node, Node]]], iris: Iris) -> list[list[Item]]:
         """``items`` of each graph, all checked in one pass (run_articles): a few queries for the lot
         instead of a few for each."""
         with self._lock:
             names = [f"{self.ARTICLE}/{number}" for number in range(len(graphs))]
-            for name, graph in zip(names, graphs, strict=True):
-                self.store.replace_graph(name, list(dict.fromkeys(t for t in graph if t not in self._ontology_triples)))
-            try:
-                articles = Articles(tuple(names), (self.ONTOLOGY,))
-                target_nodes = _target_nodes(self.compiled)
-                dirty = _dirty(self.store, articles, self.ONTOLOGY, target_nodes, self._nodes)
-                items = run_articles(self.store, self.compiled, articles, self.ONTOLOGY, iris, scratch=self,
-                                     dirty=dirty)
-            finally:
-                for name in names:
-                    self.store.drop_graph(name)
+            store = self._store({name: self._own(graph) for name, graph in zip(names, graphs, strict=True)})
+            articles = Articles(tuple(names), (self.ONTOLOGY,))
+            target_nodes = _target_nodes(self.compiled)
+            dirty = _dirty(store, articles, self.ONTOLOGY, target_nodes, self._nodes)
+            items = run_articles(store, self.compiled, articles, self.ONTOLOGY, iris, scratch=self, dirty=dirty)
         found: dict[str | None, list[Item]] = {name: [] for name in names}
         found[None] = []              # results on the ontology graph: true in every clean article's data graph
         for raw, stating in items:
             found[raw.graph].append((replace(raw, graph=None), stating))
         return [found[name] + ([] if name in dirty else found[None]) for name in names]
 
-    def _run(self, select: Select, kinds: Kinds) -> list[RawResult]:
-        ontology = Ontology(self.ONTOLOGY, select)
+    def _run(self, store: Readable, select: Select, kinds: Kinds) -> list[RawResult]:
+        ontology = self.vocabulary
         articles = Articles((self.ARTICLE,), (self.ONTOLOGY,))
         _require_ontology_subclasses(kinds)
         target_nodes = _target_nodes(self.compiled)
-        clean = not _dirty(self.store, articles, self.ONTOLOGY, target_nodes, self._nodes)
+        clean = not _dirty(store, articles, self.ONTOLOGY, target_nodes, self._nodes)
         scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
         own = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False)
         theirs_plan = Plan(scope, OntologyScope(self.ONTOLOGY), ontology.subclasses)
@@ -299,7 +320,7 @@ class ScratchChecker:
             mine = check.run(select, own) if from_articles else []
             theirs: list[RawResult] = []
             if from_ontology and clean and check.forward:
-                theirs = [r for r in self._ontology_results(select, ontology) if r.check is check]
+                theirs = self.ontology_results().get(id(check), [])
             elif from_ontology:
                 theirs = check.run(select, theirs_plan)
             # A focus node found in both graphs is one focus node: its results come from one branch.
@@ -308,18 +329,16 @@ class ScratchChecker:
             results.extend(r for r in theirs if r.focus not in seen)
         return results
 
-    def _ontology_results(self, select: Select, ontology: Ontology) -> list[RawResult]:
-        """The results of every forward check on the ontology graph alone (computed once)."""
-        if self._from_ontology is None:
-            scope = OntologyScope(self.ONTOLOGY)
-            plan = Plan(scope, scope, ontology.subclasses)
-            forward = [check for check in self.compiled.checks if check.forward]
-            fusion.prefetch(forward, select, plan)
-            found: list[RawResult] = []
-            for check in forward:
-                found.extend(check.run(select, plan))
-            self._from_ontology = found
-        return self._from_ontology
+    def ontology_results(self) -> dict[int, list[RawResult]]:
+        """The results of each forward check (by id) on the ontology graph alone (computed once)."""
+        with self._lock:
+            if self._from_ontology is None:
+                scope = OntologyScope(self.ONTOLOGY)
+                plan = Plan(scope, scope, self.vocabulary.subclasses)
+                forward = [check for check in self.compiled.checks if check.forward]
+                fusion.prefetch(forward, self._alone, plan)
+                self._from_ontology = {id(check): check.run(self._alone, plan) for check in forward}
+            return self._from_ontology
 
 
 # -- the cross-article scope -------------------------------------------------------------------------------
