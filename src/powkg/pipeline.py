@@ -101,7 +101,7 @@ class Prepared:
 
     source: str
     article: Article | None = None
-    graph: tuple[Triple, ...] | None = None     # the triples of its named graph (None once sent to another process)
+    graph: tuple[Triple, ...] | None = None     # the triples of its named graph, until it is checked
     ntriples: bytes = b""                       # the same as N-Triples: what crosses processes and is stored
     triples: int = 0
     exchanges: int = 0
@@ -171,7 +171,9 @@ def prepare_chunk(paths: Sequence[Path], project: Project, overrides: Mapping[st
     reports = project.checker.check_many([prepared[i].graph or () for i in new], with_turtle=False) if new else []
     for i, report in zip(new, reports, strict=True):
         prepared[i] = replace(prepared[i], report=report)
-    return prepared
+    # From here on the N-Triples stand for the graph: rdflib terms cost ten times more to pickle to
+    # another process, and to keep for a batch.
+    return [replace(p, graph=None) for p in prepared]
 
 
 # Files prepared (and checked) together, in this process or in one task of a worker.
@@ -185,9 +187,7 @@ _PARALLEL_FROM = 64
 
 def _prepare_in_worker(job: tuple[list[Path], dict[str, Any]]) -> list[Prepared]:
     assert _WORKER_PROJECT is not None
-    prepared = prepare_chunk(job[0], _WORKER_PROJECT, job[1], lambda _names: _WORKER_CURRENT)
-    # Only the N-Triples go back: rdflib terms cost ten times more to unpickle than to write as bytes.
-    return [replace(p, graph=None) for p in prepared]
+    return prepare_chunk(job[0], _WORKER_PROJECT, job[1], lambda _names: _WORKER_CURRENT)
 
 
 def _prepare_all(files: list[Path], store: Store, project: Project, workers: int,
