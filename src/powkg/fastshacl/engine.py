@@ -37,7 +37,7 @@ from .focus import ObjectsOf, Plan, SubjectsOf, TargetClass, TargetNode
 from .parallel import concurrently
 from .report import articles_stating, build_report
 from .scopes import ARTICLES, ONTOLOGY, ArticleOnlyScope, ArticleScope, Kinds, OntologyScope, UnionScope
-from .scratch import ScratchStore, graph_quads
+from .scratch import ScratchStore, Terms, graph_quads
 
 Select = Callable[[str], list[dict[str, Node]]]
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -255,7 +255,7 @@ class ScratchChecker:
         self.ontology = ontology
         self._ontology_triples = frozenset(ontology)
         self._ontology_quads = graph_quads(self.ONTOLOGY, ontology)
-        self._terms: dict = {}      # answer terms converted, shared by the scratch stores
+        self._terms = Terms()      # shared by the scratch stores
         # What is known of the ontology graph holds in every scratch store: it is asked once, here.
         alone = self._store({})
         self._alone = selector(alone)
@@ -267,11 +267,12 @@ class ScratchChecker:
 
     def _store(self, graphs: dict[str, list[tuple[Node, Node, Node]]]) -> ScratchStore:
         """A new scratch store holding the ontology graph and ``graphs``."""
-        return ScratchStore(graphs, base=self._ontology_quads, terms=self._terms)
+        return ScratchStore(graphs, self._terms, base=self._ontology_quads)
 
     def _own(self, graph: Iterable[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
-        # A list, not a Graph: the store only iterates it, and a Graph costs far more per triple.
-        return list(dict.fromkeys(t for t in graph if t not in self._ontology_triples))
+        # A list, not a Graph: the store only iterates it, and a Graph costs far more per triple. A triple
+        # given twice is written twice and stored once.
+        return [t for t in graph if t not in self._ontology_triples]
 
     def items(self, graph: Iterable[tuple[Node, Node, Node]], iris: Iris) -> list[Item]:
         """The article-scope results for ``graph`` (pyshacl's multiplicities kept), with the articles

@@ -6,10 +6,11 @@ only the number of passes over the data changes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from rdflib import Literal
+from rdflib import BNode, Literal
 from rdflib.term import Node
 
 from . import checks as c
@@ -116,8 +117,12 @@ def _counts(group: list[c.Check], select: c.Select, plan: Plan) -> None:
 
 
 def _values(group: list[c.ValueCheck], select: c.Select, plan: Plan) -> None:
-    """The value groups of every pure check of one focus, in one query; each check's groups are then
-    judged and its failing values looked up as when run alone."""
+    """The value groups of every pure check of one focus, from one query; each check's groups are then
+    judged and its failing values looked up as when run alone.
+
+    The query only finds the distinct values of each path: what value_groups computes of each value in
+    SPARQL (checks.feature_binds) costs the store more than it costs here, where it is done once per
+    distinct value and then grouped."""
     fresh = Fresh()
     paths: dict[tuple[int, str, c.Features], int] = {}
     items: list[tuple[int, c.Check, c.Features]] = []
@@ -126,17 +131,51 @@ def _values(group: list[c.ValueCheck], select: c.Select, plan: Plan) -> None:
         if key not in paths:
             paths[key] = len(items)
             items.append((len(items), check, check.features))
-    branches = " UNION ".join(
-        f"{{ {plan.values(check.path, '?this', '?v', fresh)} BIND({index} AS ?i) {c.feature_binds(features)} }}"
-        for index, check, features in items)
-    query = (f"SELECT ?i ?k ?d ?l ?n ?t (SAMPLE(?v) AS ?sample) WHERE {{ {group[0]._head(plan, fresh)} "
-             f"{branches} }} GROUP BY ?i ?k ?d ?l ?n ?t")
-    rows: dict[int, list[dict[str, Node]]] = defaultdict(list)
+    branches = " UNION ".join(f"{{ {plan.values(check.path, '?this', '?v', fresh)} BIND({index} AS ?i) }}"
+                              for index, check, _ in items)
+    query = f"SELECT DISTINCT ?i ?v WHERE {{ {group[0]._head(plan, fresh)} {branches} }}"
+    groups: dict[int, dict[tuple, dict[str, Node]]] = defaultdict(dict)
     for row in select(query):
-        rows[int(_int(row["i"]))].append(row)
+        index = int(_int(row["i"]))
+        found = _group_row(row["v"], items[index][2])
+        groups[index].setdefault(tuple(found.get(k) for k in _GROUP_KEYS), found)
     for check in group:
         index = paths[(id(check.shape), repr(check.path), check.features)]
-        plan.memo[("groups", id(check.shape), id(check.focus), check.features)] = rows.get(index, [])
+        plan.memo[("groups", id(check.shape), id(check.focus), check.features)] = list(groups[index].values())
+
+
+_GROUP_KEYS = ("k", "d", "l", "n", "t")
+_TEXT: dict[object, Literal] = {}       # the few plain literals group rows are made of
+
+
+def _text(value: object) -> Literal:
+    if value not in _TEXT:
+        _TEXT[value] = Literal(value)
+    return _TEXT[value]
+
+
+def _group_row(value: Node, features: c.Features) -> dict[str, Node]:
+    """The row checks.value_groups gives a value node's group (with the value as its sample): the
+    bindings of checks.feature_binds, computed as SPARQL computes them (LANG of a term that is not a
+    literal is an error, which leaves ?l unbound)."""
+    empty = _text("")
+    if isinstance(value, BNode):
+        return {"k": _text("B"), "d": empty, "n": empty, "t": empty, "sample": value}
+    row: dict[str, Node] = {"k": _text("I"), "d": empty, "t": empty, "sample": value}
+    datatype = ""
+    if isinstance(value, Literal):
+        datatype = c._STRINGS[1] if value.language else str(value.datatype or c._STRINGS[0])
+        row.update(k=_text("L"), d=_text(datatype), l=_text(value.language or ""))
+    row["n"] = _text(len(str(value))) if features.length else empty
+    if features.term:
+        row["t"] = value
+    elif features.typed_term and isinstance(value, Literal) and datatype not in c._STRINGS:
+        integer = datatype == c._INTEGER and _INTEGER_LEXICAL.fullmatch(str(value))
+        row["t"] = c._INTEGER_CLASS if integer else value
+    return row
+
+
+_INTEGER_LEXICAL = re.compile(c._INTEGER_LEXICAL.strip("^$"))
 
 
 def _int(term: Node) -> int:
