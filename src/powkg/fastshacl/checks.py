@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pyshacl.pytypes import SHACLExecutor
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -22,7 +23,7 @@ from rdflib.namespace import SH
 from rdflib.paths import Path
 from rdflib.term import Node
 
-from . import inequality
+from . import inequality, pairing
 from .errors import UnsupportedShapeError
 from .focus import Focus, Plan, instance_of
 from .scopes import Fresh
@@ -49,7 +50,7 @@ class RawResult:
     graph: str | None = None           # the article graph it belongs to (article scope), if any
     value: Node | None = None
     path: Node | None = None           # an explicit sh:resultPath (SHACL-SPARQL ?path)
-    messages: tuple[Literal, ...] | None = None   # formatted messages (SHACL-SPARQL)
+    messages: tuple[str, ...] | None = None       # formatted messages (SHACL-SPARQL), plain strings
     component: URIRef | None = None    # when not the check's own (qualified min / max counts)
 
 
@@ -556,6 +557,10 @@ class Sparql(Check):
             pruned = self._pruned(select, plan)
             if pruned is not None:
                 return pruned
+        if plan.restrict_value is None and not plan.graph:
+            paired = self._paired(select, plan, focus)
+            if paired is not None:
+                return paired
         query = renderer.select(self.parsed, focus, extra, tail=tail)
         results = []
         seen: set[tuple] = set()
@@ -579,6 +584,44 @@ class Sparql(Check):
                 results.extend(self._row(row, plan, seen))
         return results
 
+    def _paired(self, select: Select, plan: Plan, focus: Callable[[Fresh], str]) -> list[RawResult] | None:
+        """A self-join (pairing.py): the halves read once and paired in Python; the focus nodes of the
+        pairs Python cannot decide go to the constraint's own query."""
+        assert self.parsed is not None
+        renderer = Renderer(plan.scope, Fresh())
+        shape = pairing.halves(self.parsed, renderer)
+        if shape is None:
+            return None
+        rows = []
+        for block in self._groups(select, shape, renderer, focus):
+            rows.extend(select(pairing.half_query(shape, renderer, focus, block)))
+        found = pairing.pair(*pairing.half_rows(shape, rows), shape)
+        if found is None:
+            return None
+        blocks = inequality.values_blocks(("?this",), [(node,) for node in found.undecided], _CHUNK)
+        if blocks is None:
+            return None
+        results: list[RawResult] = []
+        seen: set[tuple] = set()
+        for row in found.rows:
+            results.extend(self._row(row, plan, seen))
+        for block in blocks:
+            query = Renderer(plan.scope, Fresh()).select(self.parsed, _restricted(focus, block), [])
+            for row in select(query):
+                results.extend(self._row(row, plan, seen))
+        return results
+
+    @staticmethod
+    def _groups(select: Select, shape: pairing.Halves, renderer: Renderer, focus: Callable[[Fresh], str]) -> list[str]:
+        """VALUES blocks of the key groups whose rows can give a pair (one empty block: every group)."""
+        query = pairing.groups_query(shape, renderer, focus)
+        if query is None:
+            return [""]
+        keys = [k[1:] for k in shape.keys]
+        groups = {tuple(row.get(k) for k in keys) for row in select(query)}
+        blocks = inequality.values_blocks(shape.keys, groups, _CHUNK)
+        return [""] if blocks is None else blocks
+
     def _row(self, row: dict[str, Node], plan: Plan, seen: set[tuple]) -> list[RawResult]:
         """One solution as pyshacl reads it (SPARQLBasedConstraint._validate_sparql_query)."""
         f = row["this"]
@@ -598,10 +641,58 @@ class Sparql(Check):
         for name, term in (("this", t), ("path", p), ("value", value)):
             if term is not None:
                 bound[name] = term
-        messages = []
-        for m in list(self.messages) + [m for m in self.constraint_messages if m not in self.messages]:
-            messages.append(Literal(format_message(str(m.value if m.value is not None else m), bound)))
-        return [RawResult(self, t or f, _graph(row, plan), value, p, tuple(messages), None)]
+        messages = tuple(template.format(bound) for template in self._templates)
+        return [RawResult(self, t or f, _graph(row, plan), value, p, messages, None)]
+
+    @cached_property
+    def _templates(self) -> tuple[Template, ...]:
+        """The message texts a result formats: the shape's, then the constraint's own not among them."""
+        listed = list(self.messages) + [m for m in self.constraint_messages if m not in self.messages]
+        return tuple(Template.of(str(m.value if m.value is not None else m)) for m in listed)
+
+
+_PLACEHOLDER = re.compile(r"\{[?$]([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A SHACL-SPARQL message cut at its placeholders (``{?var}``, ``{$var}``), to format many results.
+
+    ``format_message`` substitutes one variable after another with ``re.sub``. When the text has no
+    brace but those of its placeholders, no value it substitutes holds a brace and no value at all a
+    backslash (which ``re.sub`` reads as an escape), no substitution can make or unmake another
+    placeholder, so substituting all at once gives the same text; otherwise ``format_message`` formats it."""
+
+    text: str
+    pieces: tuple[str, ...]          # the text around the placeholders: one more than ``names``
+    names: tuple[str, ...]
+    written: tuple[str, ...]         # each placeholder as written: an unbound variable's stays
+    plain: bool                      # no brace outside the placeholders
+
+    @classmethod
+    def of(cls, text: str) -> Template:
+        parts = _PLACEHOLDER.split(text)
+        pieces, names = tuple(parts[0::2]), tuple(parts[1::2])
+        written = tuple(found.group(0) for found in _PLACEHOLDER.finditer(text))
+        return cls(text, pieces, names, written, not any(c in piece for piece in pieces for c in "{}"))
+
+    def format(self, bound: dict[str, object]) -> str:
+        # re.sub reads every replacement, used or not: a backslash in any value is format_message's case
+        if not self.plain or any("\\" in str(value) for value in bound.values()):
+            return format_message(self.text, bound)
+        out = [self.pieces[0]]
+        for name, written, piece in zip(self.names, self.written, self.pieces[1:], strict=True):
+            text = str(bound[name]) if name in bound else written
+            if name in bound and ("{" in text or "}" in text):
+                return format_message(self.text, bound)
+            out.append(text)
+            out.append(piece)
+        return "".join(out)
+
+
+def _restricted(focus: Callable[[Fresh], str], block: str) -> Callable[[Fresh], str]:
+    """A focus renderer with a VALUES block before it."""
+    return lambda fresh: f"{block} {focus(fresh)}"
 
 
 def unsupported(what: str, shape: object) -> UnsupportedShapeError:

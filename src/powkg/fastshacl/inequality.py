@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -47,7 +47,7 @@ from .sparql import THIS, ParsedSelect, Part, Renderer
 
 Select = Callable[[str], list[dict[str, Node]]]
 
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 # Kept out of a part's query: a new value in each query (RAND, NOW, UUID ...), or a pattern of its own.
 _VOLATILE = {"Builtin_RAND", "Builtin_NOW", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE",
              "Builtin_EXISTS", "Builtin_NOTEXISTS"}
@@ -88,9 +88,9 @@ def split(parsed: ParsedSelect, renderer: Renderer) -> Split | None:
     """The inequality join in a constraint's WHERE, or None when it has not that form."""
     if parsed.aggregated:
         return None
-    where, conjuncts = parsed.where, []
+    where, conditions = parsed.where, []
     while where.name == "Filter":
-        conjuncts.extend(_conjuncts(where.expr))
+        conditions.extend(conjuncts(where.expr))
         where = where.p
     if where.name != "BGP":
         return None
@@ -103,14 +103,14 @@ def split(parsed: ParsedSelect, renderer: Renderer) -> Split | None:
     own = (first.variables - keys, second.variables - keys)
     comparisons: list[Comparison] = []
     filters: tuple[list[str], list[str]] = ([], [])
-    for conjunct in conjuncts:
-        pair = _comparison(conjunct, renderer)
+    for conjunct in conditions:
+        pair = comparison(conjunct, renderer)
         if pair is not None and pair[0] in own[0] and pair[2] in own[1]:
             comparisons.append(Comparison(*pair))
         elif pair is not None and pair[0] in own[1] and pair[2] in own[0]:
-            comparisons.append(Comparison(pair[2], _FLIP[pair[1]], pair[0]))
+            comparisons.append(Comparison(pair[2], FLIP[pair[1]], pair[0]))
         else:
-            names = _variables(conjunct, renderer)
+            names = variables(conjunct, renderer)
             if names is None:
                 continue
             for side, part in enumerate((first, second)):
@@ -138,31 +138,37 @@ def restrictions(parsed: ParsedSelect, focus: Focus, select: Select, plan: Plan,
         columns = " ".join(shape.columns(side))
         rows.append(select(f"SELECT DISTINCT {columns} WHERE {{ {head} {part.text}{conditions} }}"))
     found = candidates(rows[0], rows[1], shape, limit)
+    return None if found is None else values_blocks(shape.ids[0] + shape.ids[1], found, chunk)
+
+
+def values_blocks(names: Sequence[str], rows: Iterable[tuple[Node, ...]], chunk: int) -> list[str] | None:
+    """VALUES blocks of at most ``chunk`` rows binding ``names``, or None when a term is not an IRI."""
     # IRIs only: VALUES cannot name a blank node (SPARQL 1.1 §10.2.1), and a literal may have been
     # rewritten by rdflib when read (store/terms.py), so would not name the store's term
-    if found is None or any(not isinstance(t, URIRef) for pair in found for t in pair):
+    ordered = sorted(rows, key=lambda row: [str(t) for t in row])
+    if any(not isinstance(t, URIRef) for row in ordered for t in row):
         return None
-    pairs = sorted(found, key=lambda pair: [str(t) for t in pair])
-    names = " ".join(shape.ids[0] + shape.ids[1])
-    return [f"VALUES ({names}) {{ " + " ".join("(" + " ".join(t.n3() for t in pair) + ")"
-                                              for pair in pairs[start:start + chunk]) + " }"
-            for start in range(0, len(pairs), chunk)]
+    return [f"VALUES ({' '.join(names)}) {{ " + " ".join("(" + " ".join(t.n3() for t in row) + ")"
+                                                       for row in ordered[start:start + chunk]) + " }"
+            for start in range(0, len(ordered), chunk)]
 
 
-def _conjuncts(expr: object) -> list[object]:
+def conjuncts(expr: object) -> list[object]:
+    """The operands of a FILTER's top-level ``&&``."""
     if isinstance(expr, CompValue) and expr.name == "ConditionalAndExpression":
-        return [c for e in [expr.expr, *expr.other] for c in _conjuncts(e)]
+        return [c for e in [expr.expr, *expr.other] for c in conjuncts(e)]
     return [expr]
 
 
-def _comparison(expr: object, renderer: Renderer) -> tuple[str, str, str] | None:
-    if (isinstance(expr, CompValue) and expr.name == "RelationalExpression" and expr.op in _FLIP
+def comparison(expr: object, renderer: Renderer) -> tuple[str, str, str] | None:
+    """``(?a, op, ?b)`` for ``?a op ?b`` with op one of < <= > >=, else None."""
+    if (isinstance(expr, CompValue) and expr.name == "RelationalExpression" and expr.op in FLIP
             and isinstance(expr.expr, Variable) and isinstance(expr.other, Variable)):
         return renderer.term(expr.expr), str(expr.op), renderer.term(expr.other)
     return None
 
 
-def _variables(expr: object, renderer: Renderer) -> set[str] | None:
+def variables(expr: object, renderer: Renderer) -> set[str] | None:
     """The variables an expression reads, or None if its value could differ between two queries."""
     found: set[str] = set()
 
@@ -252,7 +258,7 @@ def candidates(first: Sequence[Row], second: Sequence[Row], shape: Split,
     for mine, theirs in groups.values():
         if not mine or not theirs:
             continue
-        for i, j in _pairs(mine, theirs, shape.comparisons):
+        for i, j in pairs_not_ruled_out(mine, theirs, shape.comparisons):
             found.add(tuple(mine[i][n] for n in ids[0]) + tuple(theirs[j][n] for n in ids[1]))
             budget -= 1
             if len(found) > limit or budget < 0:
@@ -260,10 +266,12 @@ def candidates(first: Sequence[Row], second: Sequence[Row], shape: Split,
     return found
 
 
-def _pairs(mine: list[Row], theirs: list[Row], comparisons: Sequence[Comparison]) -> Iterator[tuple[int, int]]:
-    """Indices of the pairs of rows of one group that the comparisons do not rule out."""
-    values = ([[_value(row, c.first) for c in comparisons] for row in mine],
-              [[_value(row, c.second) for c in comparisons] for row in theirs])
+def pairs_not_ruled_out(mine: list[Row], theirs: list[Row],
+                        comparisons: Sequence[Comparison]) -> Iterator[tuple[int, int]]:
+    """Indices of the pairs of rows of one group that the comparisons do not rule out (no comparison:
+    every pair). The rows hold each compared variable's lexical form (``lexical``)."""
+    values = ([[compared(row, c.first) for c in comparisons] for row in mine],
+              [[compared(row, c.second) for c in comparisons] for row in theirs])
     classes: tuple[dict[tuple, list[int]], dict[tuple, list[int]]] = ({}, {})
     for side in (0, 1):
         for index, vals in enumerate(values[side]):
@@ -280,7 +288,8 @@ def _pairs(mine: list[Row], theirs: list[Row], comparisons: Sequence[Comparison]
             yield rows_a[i], rows_b[j]
 
 
-def _value(row: Row, variable: str) -> tuple[str, object] | None:
+def compared(row: Row, variable: str) -> tuple[str, object] | None:
+    """``comparable`` of a row's value for a compared variable."""
     text = row.get(lexical(variable))
     return comparable(row[variable[1:]], str(text)) if text is not None else None
 

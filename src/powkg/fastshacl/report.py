@@ -173,7 +173,7 @@ class _Terms:
     def __init__(self) -> None:
         self._blank: dict[BNode, ox.BlankNode] = {}
 
-    def __call__(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    def __call__(self, term: Node | str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         if isinstance(term, URIRef):
             return ox.NamedNode(str(term))
         if isinstance(term, BNode):
@@ -186,4 +186,6 @@ class _Terms:
             if term.datatype is not None:
                 return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
             return ox.Literal(str(term))
+        if isinstance(term, str):        # a formatted SHACL-SPARQL message (checks.Template)
+            return ox.Literal(term)
         raise TypeError(f"cannot write {term!r} in a report")
