@@ -201,11 +201,12 @@ def run_articles(store: Readable, compiled: CompiledShapes, articles: Articles, 
         article_scope = ArticleScope("?g", ontology_iri, kinds)
         onto_scope = OntologyScope(ontology_iri)
         literal = literal_objects(store)
+        cheap = scratch is not None       # the store is a scratch store
         own = Plan(article_scope, ArticleOnlyScope("?g"), ontology.subclasses, graph="?g",
-                   prefix=scope_articles.prefix(), target_nodes=False, literal_objects=literal)
-        shared = Plan(onto_scope, onto_scope, ontology.subclasses, literal_objects=literal)
+                   prefix=scope_articles.prefix(), target_nodes=False, literal_objects=literal, rows_are_cheap=cheap)
+        shared = Plan(onto_scope, onto_scope, ontology.subclasses, literal_objects=literal, rows_are_cheap=cheap)
         each = Plan(article_scope, onto_scope, ontology.subclasses, graph="?g",
-                    prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}", literal_objects=literal)
+                    prefix=f"GRAPH ?g {{}} {scope_articles.prefix()}", literal_objects=literal, rows_are_cheap=cheap)
         branches = {id(check): _branches(check, kinds, ontology) for check in compiled.checks}
         # A scratch checker keeps the results on the ontology graph alone, which are the same every run.
         kept = scratch.ontology_results() if scratch else None
@@ -309,8 +310,9 @@ class ScratchChecker:
         target_nodes = _target_nodes(self.compiled)
         clean = not _dirty(store, articles, self.ONTOLOGY, target_nodes, self._nodes)
         scope = ArticleScope(f"<{self.ARTICLE}>", self.ONTOLOGY, kinds)
-        own = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False)
-        theirs_plan = Plan(scope, OntologyScope(self.ONTOLOGY), ontology.subclasses)
+        own = Plan(scope, ArticleOnlyScope(f"<{self.ARTICLE}>"), ontology.subclasses, target_nodes=False,
+                   rows_are_cheap=True)
+        theirs_plan = Plan(scope, OntologyScope(self.ONTOLOGY), ontology.subclasses, rows_are_cheap=True)
         branches = {id(check): _branches(check, kinds, ontology) for check in self.compiled.checks}
         fusion.prefetch([ch for ch in self.compiled.checks if branches[id(ch)][0]], select, own)
         fusion.prefetch([ch for ch in self.compiled.checks if branches[id(ch)][1] and not (clean and ch.forward)],
@@ -335,7 +337,7 @@ class ScratchChecker:
         with self._lock:
             if self._from_ontology is None:
                 scope = OntologyScope(self.ONTOLOGY)
-                plan = Plan(scope, scope, self.vocabulary.subclasses)
+                plan = Plan(scope, scope, self.vocabulary.subclasses, rows_are_cheap=True)
                 forward = [check for check in self.compiled.checks if check.forward]
                 fusion.prefetch(forward, self._alone, plan)
                 self._from_ontology = {id(check): check.run(self._alone, plan) for check in forward}

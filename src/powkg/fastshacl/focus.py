@@ -92,6 +92,8 @@ class Plan:
     dedupe: bool = False                # set semantics for SHACL-SPARQL aggregates over a union
     memo: dict = field(default_factory=dict)   # query results shared by the checks of one run
     literal_objects: Callable[[str], bool] | None = None   # whether a predicate's objects are all literals
+    rows_are_cheap: bool = False        # the store is in this process (a scratch store): rows cost less than
+                                        # expressions, so value nodes are grouped in Python
 
     @property
     def keys(self) -> str:

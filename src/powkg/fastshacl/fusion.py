@@ -118,11 +118,7 @@ def _counts(group: list[c.Check], select: c.Select, plan: Plan) -> None:
 
 def _values(group: list[c.ValueCheck], select: c.Select, plan: Plan) -> None:
     """The value groups of every pure check of one focus, from one query; each check's groups are then
-    judged and its failing values looked up as when run alone.
-
-    The query only finds the distinct values of each path: what value_groups computes of each value in
-    SPARQL (checks.feature_binds) costs the store more than it costs here, where it is done once per
-    distinct value and then grouped."""
+    judged and its failing values looked up as when run alone."""
     fresh = Fresh()
     paths: dict[tuple[int, str, c.Features], int] = {}
     items: list[tuple[int, c.Check, c.Features]] = []
@@ -131,17 +127,39 @@ def _values(group: list[c.ValueCheck], select: c.Select, plan: Plan) -> None:
         if key not in paths:
             paths[key] = len(items)
             items.append((len(items), check, check.features))
+    head = group[0]._head(plan, fresh)
+    found = _grouped_here(items, head, select, plan, fresh) if plan.rows_are_cheap else \
+        _grouped_by_store(items, head, select, plan, fresh)
+    for check in group:
+        index = paths[(id(check.shape), repr(check.path), check.features)]
+        plan.memo[("groups", id(check.shape), id(check.focus), check.features)] = found.get(index, [])
+
+
+def _grouped_by_store(items: list[tuple[int, c.Check, c.Features]], head: str, select: c.Select, plan: Plan,
+                      fresh: Fresh) -> dict[int, list[dict[str, Node]]]:
+    """The group rows of each path (by index), grouped by the store: few rows, whatever the data."""
+    branches = " UNION ".join(
+        f"{{ {plan.values(check.path, '?this', '?v', fresh)} BIND({index} AS ?i) {c.feature_binds(features)} }}"
+        for index, check, features in items)
+    query = f"SELECT ?i ?k ?d ?l ?n ?t (SAMPLE(?v) AS ?sample) WHERE {{ {head} {branches} }} GROUP BY ?i ?k ?d ?l ?n ?t"
+    rows: dict[int, list[dict[str, Node]]] = defaultdict(list)
+    for row in select(query):
+        rows[int(_int(row["i"]))].append(row)
+    return rows
+
+
+def _grouped_here(items: list[tuple[int, c.Check, c.Features]], head: str, select: c.Select, plan: Plan,
+                  fresh: Fresh) -> dict[int, list[dict[str, Node]]]:
+    """The group rows of each path (by index), from its distinct values: what feature_binds computes
+    of each value costs an in-process store more than it costs here, once per distinct value."""
     branches = " UNION ".join(f"{{ {plan.values(check.path, '?this', '?v', fresh)} BIND({index} AS ?i) }}"
                               for index, check, _ in items)
-    query = f"SELECT DISTINCT ?i ?v WHERE {{ {group[0]._head(plan, fresh)} {branches} }}"
     groups: dict[int, dict[tuple, dict[str, Node]]] = defaultdict(dict)
-    for row in select(query):
+    for row in select(f"SELECT DISTINCT ?i ?v WHERE {{ {head} {branches} }}"):
         index = int(_int(row["i"]))
         found = _group_row(row["v"], items[index][2])
         groups[index].setdefault(tuple(found.get(k) for k in _GROUP_KEYS), found)
-    for check in group:
-        index = paths[(id(check.shape), repr(check.path), check.features)]
-        plan.memo[("groups", id(check.shape), id(check.focus), check.features)] = list(groups[index].values())
+    return {index: list(rows.values()) for index, rows in groups.items()}
 
 
 _GROUP_KEYS = ("k", "d", "l", "n", "t")
