@@ -130,7 +130,12 @@ def report_turtle(pairs: Sequence[tuple[ValidationResult, RawResult]], shapes: G
     _ox = _Terms()
     report = ox.BlankNode()
     add = quads.append
-    add(ox.Triple(report, _ox(RDF.type), _ox(SH.ValidationReport)))
+    # The predicates once: a report of a hundred thousand results names each a million times.
+    a, result, result_class, focus_node, severity, component, source_shape, result_path, value, constraint, \
+        message = map(_ox, (RDF.type, SH.result, SH.ValidationResult, SH.focusNode, SH.resultSeverity,
+                            SH.sourceConstraintComponent, SH.sourceShape, SH.resultPath, SH.value,
+                            SH.sourceConstraint, SH.resultMessage))
+    add(ox.Triple(report, a, _ox(SH.ValidationReport)))
     add(ox.Triple(report, _ox(SH.conforms), _ox(Literal(conforms))))
     copied: set[BNode] = set()
 
@@ -145,37 +150,41 @@ def report_turtle(pairs: Sequence[tuple[ValidationResult, RawResult]], shapes: G
     for _, raw in pairs:
         check = raw.check
         node = ox.BlankNode()
-        add(ox.Triple(report, _ox(SH.result), node))
-        add(ox.Triple(node, _ox(RDF.type), _ox(SH.ValidationResult)))
-        add(ox.Triple(node, _ox(SH.focusNode), _ox(raw.focus)))
-        add(ox.Triple(node, _ox(SH.resultSeverity), _ox(check.severity)))
-        add(ox.Triple(node, _ox(SH.sourceConstraintComponent), _ox(raw.component or check.component)))
-        add(ox.Triple(node, _ox(SH.sourceShape), _ox(check.shape.node)))  # type: ignore[attr-defined]
+        add(ox.Triple(report, result, node))
+        add(ox.Triple(node, a, result_class))
+        add(ox.Triple(node, focus_node, _ox(raw.focus)))
+        add(ox.Triple(node, severity, _ox(check.severity)))
+        add(ox.Triple(node, component, _ox(raw.component or check.component)))
+        add(ox.Triple(node, source_shape, _ox(check.shape.node)))  # type: ignore[attr-defined]
         copy(check.shape.node)  # type: ignore[attr-defined]
         path = raw.path if raw.path is not None else check.path_node
         if path is not None:
-            add(ox.Triple(node, _ox(SH.resultPath), _ox(path)))
+            add(ox.Triple(node, result_path, _ox(path)))
             copy(path)
         if raw.value is not None:
-            add(ox.Triple(node, _ox(SH.value), _ox(raw.value)))
+            add(ox.Triple(node, value, _ox(raw.value)))
         if check.source_constraint is not None:
-            add(ox.Triple(node, _ox(SH.sourceConstraint), _ox(check.source_constraint)))
+            add(ox.Triple(node, constraint, _ox(check.source_constraint)))
             copy(check.source_constraint)
-        for message in (raw.messages if raw.messages is not None else check.messages):
-            add(ox.Triple(node, _ox(SH.resultMessage), _ox(message)))
+        for text in (raw.messages if raw.messages is not None else check.messages):
+            add(ox.Triple(node, message, _ox(text)))
     prefixes = {"sh": str(SH), "rdf": str(RDF)}
     return ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
 class _Terms:
-    """rdflib terms as pyoxigraph terms; one blank node for each rdflib blank node."""
+    """rdflib terms as pyoxigraph terms; one blank node for each rdflib blank node, and each IRI
+    converted once (focus nodes, shapes, severities repeat in every result)."""
 
     def __init__(self) -> None:
         self._blank: dict[BNode, ox.BlankNode] = {}
+        self._named: dict[URIRef, ox.NamedNode] = {}
 
     def __call__(self, term: Node | str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
+            if term not in self._named:
+                self._named[term] = ox.NamedNode(str(term))
+            return self._named[term]
         if isinstance(term, BNode):
             if term not in self._blank:
                 self._blank[term] = ox.BlankNode()
