@@ -99,9 +99,12 @@ class Articles:
 
     names: tuple[str, ...]
     others: tuple[str, ...]          # every other graph of the store (ontology, inferred, quarantine ...)
+    # Name the others however few the articles: in a scratch store they are the ontology graph and a few
+    # unclean articles, and pyoxigraph matches GRAPH ?g far faster under that FILTER than under a VALUES.
+    by_exclusion: bool = False
 
     def prefix(self, var: str = "?g") -> str:
-        if len(self.names) <= _VALUES_LIMIT:
+        if len(self.names) <= _VALUES_LIMIT and not self.by_exclusion:
             return f"VALUES {var} {{ {' '.join(f'<{n}>' for n in self.names)} }}"
         return f"FILTER({var} NOT IN ({', '.join(f'<{g}>' for g in self.others)}))" if self.others else ""
 
@@ -197,7 +200,7 @@ def run_articles(store: Readable, compiled: CompiledShapes, articles: Articles, 
     per_article: list[RawResult] = []
     everyone: list[RawResult] = []          # results on the ontology graph, true in every clean article
     if clean:
-        scope_articles = Articles(tuple(clean), tuple(sorted(set(articles.others) | dirty)))
+        scope_articles = Articles(tuple(clean), tuple(sorted(set(articles.others) | dirty)), articles.by_exclusion)
         article_scope = ArticleScope("?g", ontology_iri, kinds)
         onto_scope = OntologyScope(ontology_iri)
         literal = literal_objects(store)
@@ -293,7 +296,7 @@ class ScratchChecker:
         with self._lock:
             names = [f"{self.ARTICLE}/{number}" for number in range(len(graphs))]
             store = self._store({name: self._own(graph) for name, graph in zip(names, graphs, strict=True)})
-            articles = Articles(tuple(names), (self.ONTOLOGY,))
+            articles = Articles(tuple(names), (self.ONTOLOGY,), by_exclusion=True)
             target_nodes = _target_nodes(self.compiled)
             dirty = _dirty(store, articles, self.ONTOLOGY, target_nodes, self._nodes)
             items = run_articles(store, self.compiled, articles, self.ONTOLOGY, iris, scratch=self, dirty=dirty)
