@@ -592,6 +592,17 @@ def test_conflicts_are_paired_from_each_evidence_read_once_not_by_a_join_of_all_
     assert len([q for q in mine if "GROUP BY" in q]) == 2            # which groups hold two values, per constraint
 
 
+@pytest.mark.parametrize("case", sorted(CONFLICTS))
+def test_conflicts_scoped_to_one_articles_nodes_are_the_full_runs(case):
+    store = new_store(conflicting_reports(CONFLICTS[case]))
+    full = fastshacl.validate_cross(store, shapes("graph.ttl"))
+    for name in sorted(g for g in store.graph_names() if IRIS.is_article_graph(g))[-2:]:
+        touched = set(fastshacl.touched_nodes(store.graph(name)))
+        scoped = fastshacl.validate_cross(store, shapes("graph.ttl"), sorted(touched))
+        expected = [r for r in full.results if r.focus_node in touched or r.value in touched]
+        assert sorted(map(repr, scoped.results)) == sorted(map(repr, expected))
+
+
 def test_message_templates_format_as_pyshacl_does():
     from powkg.fastshacl.checks import Template
     from powkg.fastshacl.sparql import format_message

@@ -557,7 +557,7 @@ class Sparql(Check):
             pruned = self._pruned(select, plan)
             if pruned is not None:
                 return pruned
-        if plan.restrict_value is None and not plan.graph:
+        if not plan.graph and not tail:
             paired = self._paired(select, plan, focus)
             if paired is not None:
                 return paired
@@ -590,7 +590,9 @@ class Sparql(Check):
         assert self.parsed is not None
         renderer = Renderer(plan.scope, Fresh())
         shape = pairing.halves(self.parsed, renderer)
-        if shape is None:
+        # Values restricted (the focus renderer starts with a VALUES of ?value): exact for both halves
+        # only when ?value is one of the keys, the same in both rows of a pair.
+        if shape is None or (plan.restrict_value is not None and renderer.term(Variable("value")) not in shape.keys):
             return None
         rows = []
         for block in self._groups(select, shape, renderer, focus):
