@@ -8,7 +8,9 @@ pow:hasCohort, the transitive pow:locatedIn and pow:partOf, and nothing else.
 - the same corpus built up article by article (infer_article after each one) from half of it;
 - the whole-graph fixtures, and a partOf chain that runs across two articles, in both orders;
 - an inconsistency (owl:disjointWith) is an error, as it is for owlrl;
-- an OWL construct the rules do not implement is refused.
+- an OWL construct the rules do not implement is refused;
+- a small ontology whose sub-properties, inverses and symmetric properties feed transitive ones (the
+  chains infer_all closes in its staging graph; the rest it derives straight from the asserted graphs).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF
 
 from paths import REPO, SAMPLE
@@ -174,3 +176,84 @@ def test_the_schema_read_from_the_ontology():
     assert str(POW.partOf) in schema.transitive and str(POW.locatedIn) in schema.transitive
     assert (str(POW.cohortOf), str(POW.hasCohort)) in schema.inverses
     assert (str(POW.BattleLocation), "https://schema.org/Place") in schema.super_classes
+
+
+EX = Namespace("https://example.org/chains#")
+CHAINS = """
+@prefix ex: <https://example.org/chains#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:within a owl:ObjectProperty, owl:TransitiveProperty ; rdfs:range ex:Region .
+ex:inside a owl:ObjectProperty ; rdfs:subPropertyOf ex:within ; rdfs:domain ex:Spot .
+ex:contains a owl:ObjectProperty ; owl:inverseOf ex:within ; rdfs:domain ex:Container .
+ex:holds a owl:ObjectProperty ; owl:equivalentProperty ex:contains .
+ex:near a owl:ObjectProperty, owl:SymmetricProperty ; rdfs:domain ex:Place ; rdfs:subPropertyOf ex:seen .
+ex:seen a owl:ObjectProperty ; owl:inverseOf ex:seenBy .
+ex:seenBy a owl:ObjectProperty ; rdfs:range ex:Watched ; rdfs:subPropertyOf ex:noted .
+ex:noted a owl:ObjectProperty ; rdfs:domain ex:Noted .
+ex:tag a owl:DatatypeProperty ; rdfs:subPropertyOf ex:mark .
+ex:mark a owl:DatatypeProperty ; rdfs:domain ex:Marked .
+ex:Region a owl:Class ; rdfs:subClassOf ex:Place .
+ex:Container owl:equivalentClass ex:Box .
+"""
+
+
+def chains_ontology() -> Graph:
+    return Graph().parse(data=CHAINS, format="turtle")
+
+
+def chains_articles() -> list[Graph]:
+    first, second = Graph(), Graph()
+    first.add((EX.a, EX.inside, EX.b))
+    first.add((EX.b, EX.within, EX.c))
+    first.add((EX.a, EX.tag, Literal("x")))
+    first.add((EX.e, EX.near, EX.a))
+    first.add((EX.Region, EX.near, EX.e))    # about an ontology term: what it entails for Region is dropped
+    second.add((EX.d, EX.holds, EX.c))       # c within d, through the inverse of an equivalent property
+    second.add((EX.f, EX.contains, EX.d))
+    second.add((EX.a, EX.seen, EX.g))
+    return [first, second]
+
+
+def test_chains_through_sub_properties_and_inverses_are_owlrls():
+    graphs = {IRIS.article_graph(f"{i:016x}"): g for i, g in enumerate(chains_articles())}
+    store = new_store(graphs, chains_ontology())
+    rules.infer_all(store, IRIS.ontology_graph, IRIS.inferred_graph)
+    found = inferred(store)
+    assert (EX.a, EX.within, EX.f) in found and (EX.f, EX.contains, EX.a) in found
+    assert (EX.g, EX.noted, EX.a) in found and (EX.a, EX.near, EX.e) in found
+    assert (EX.e, EX.near, EX.Region) in found and (EX.Region, RDF.type, EX.Place) not in found
+    assert found == reference(store)
+
+
+def test_infer_all_equals_the_closure_built_article_by_article():
+    """The literal an inverse cannot turn into a subject is handled as the step-by-step rules do
+    (owlrl differs there: it keeps triples with a literal subject while it reasons)."""
+    articles = chains_articles()
+    articles[0].add((EX.a, EX.seen, Literal("not a subject")))
+    names = [IRIS.article_graph(f"{i:016x}") for i in range(len(articles))]
+    whole = new_store(dict(zip(names, articles, strict=True)), chains_ontology())
+    rules.infer_all(whole, IRIS.ontology_graph, IRIS.inferred_graph)
+    stepwise = new_store({}, chains_ontology())
+    rules.infer_all(stepwise, IRIS.ontology_graph, IRIS.inferred_graph)
+    for name, graph in zip(names, articles, strict=True):
+        stepwise.replace_graph(name, graph)
+        rules.infer_article(stepwise, IRIS.ontology_graph, name, IRIS.inferred_graph)
+    assert inferred(whole) == inferred(stepwise)
+    assert (Literal("not a subject"), EX.seenBy, EX.a) not in inferred(whole)
+
+
+@pytest.mark.parametrize(("prop", "expected"), [
+    ("inside", {("inside", False), ("within", False), ("contains", True), ("holds", True)}),
+    ("near", {("near", False), ("near", True), ("seen", False), ("seen", True), ("seenBy", True),
+              ("seenBy", False), ("noted", True), ("noted", False)}),
+    ("tag", {("tag", False), ("mark", False)}),
+], ids=["into-a-transitive-property", "symmetric", "datatype"])
+def test_what_one_edge_entails_without_a_join(prop, expected):
+    schema = rules.schema_of(chains_ontology())
+    assert schema.entailed_edges(str(EX[prop])) == {(str(EX[q]), flipped) for q, flipped in expected}
+
+
+def test_the_properties_that_chain():
+    schema = rules.schema_of(chains_ontology())
+    assert schema.chain_properties == {str(EX[p]) for p in ("within", "inside", "contains", "holds")}

@@ -14,8 +14,8 @@ Any other OWL construct that carries entailments (functional properties, restric
 keys, owl:sameAs ...) makes ``UnsupportedOntologyError``: the rules never drop an entailment in silence.
 
     infer_all(store, ontology_graph, target_graph) -> int
-        the closure from scratch, written to ``target_graph`` in one transaction (a staging graph is
-        built, then moved over the target); the number of inferred triples
+        the closure from scratch, written to ``target_graph`` in one transaction; the number of
+        inferred triples
     infer_article(store, ontology_graph, article_graph, target_graph) -> int
         after one article graph has been added: its entailments, including those it makes with what
         the store held (transitive chains through other articles), added to ``target_graph``; the
@@ -23,16 +23,18 @@ keys, owl:sameAs ...) makes ``UnsupportedOntologyError``: the rules never drop a
         version or dropped, run infer_all.
 
 Each run sends few SPARQL Update requests (rules to a fixpoint, checked by ASK queries; then the
-clean-up and the move into the target graph). The rules work in a scratch graph, which is never served,
-and each request names the graphs it writes, so the store keeps its union current with work in
-proportion to those graphs, not to the store (``Store.update(writes=...)``, ``Store.merge_graph``).
+clean-up and the move into the target graph). The rules that join (transitive properties) work in a
+scratch graph, which is never served; infer_all derives everything else straight from the asserted
+graphs into the target, so that each inferred triple is written once. Each request names the graphs it
+writes, so the store keeps its union current with work in proportion to those graphs, not to the store
+(``Store.update(writes=...)``, ``Store.merge_graph``).
 
 The store needs ``query``, ``graph``, ``graph_names``, ``update`` (SPARQL 1.1 Update) and ``merge_graph``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
@@ -91,6 +93,37 @@ class Schema:
     def typed_classes(self) -> set[str]:
         """Classes whose instances start a rule (a superclass, or a disjointness to check)."""
         return {c for c, _ in self.super_classes} | {c for pair in self.disjoint for c in pair}
+
+    def entailed_edges(self, prop: str) -> set[tuple[str, bool]]:
+        """What one edge ``s prop o`` entails through sub-properties and inverses alone, without a join:
+        pairs (q, flipped) for the edges ``s q o``, or ``o q s`` when flipped; ``(prop, False)`` included."""
+        steps: dict[str, set[tuple[str, bool]]] = {}
+        for p, q in self.super_properties:
+            steps.setdefault(p, set()).add((q, False))
+        for p, q in self.inverses:
+            steps.setdefault(p, set()).add((q, True))
+        found, todo = {(prop, False)}, [(prop, False)]
+        while todo:
+            p, flipped = todo.pop()
+            for q, flips in steps.get(p, ()):
+                if (q, flipped != flips) not in found:
+                    found.add((q, flipped != flips))
+                    todo.append((q, flipped != flips))
+        return found
+
+    @property
+    def chain_properties(self) -> set[str]:
+        """Properties whose edges can become edges of a transitive property: the only ones that join."""
+        return {p for p in self.property_triggers
+                if any(q in self.transitive for q, _ in self.entailed_edges(p))}
+
+    def staged_properties(self) -> set[str]:
+        """The properties of the edges the chains give (the chain properties and what they entail)."""
+        return {q for p in self.chain_properties for q, _ in self.entailed_edges(p)}
+
+    def classes_of(self, cls: str) -> set[str]:
+        """``cls`` and its superclasses."""
+        return {cls} | {d for c, d in self.super_classes if c == cls}
 
 
 def _closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -162,18 +195,6 @@ class _Run:
     schema: Schema
     staging: str
     excluded: tuple[str, ...]          # graphs that are not asserted data
-    # Whether the type rules and the disjointness check also read the asserted graphs, rather than
-    # only what was staged: a full run stages only the edges the property rules chain on.
-    reads_asserted: bool = False
-
-    def matching(self, pattern: str, graph: str = "?asserted") -> str:
-        """A group matching ``pattern`` in the staging graph, and in the asserted graphs (variable ``graph``)
-        if the run reads them."""
-        staged = f"GRAPH {_iri(self.staging)} {{ {pattern} }}"
-        if not self.reads_asserted:
-            return staged
-        return (f"{{ {{ {staged} }} UNION {{ GRAPH {graph} {{ {pattern} }} "
-                f"{_asserted(graph, (*self.excluded, self.staging))} }} }}")
 
     def update(self, *operations: str, writes: tuple[str, ...] = ()) -> None:
         """One update request; it writes the staging graph, and ``writes`` besides."""
@@ -223,19 +244,20 @@ class _Run:
         return bool(getattr(self, "neighbour_asks", None)) and any(
             self.store.query(f"ASK {ask}").boolean for ask in self.neighbour_asks)  # type: ignore[attr-defined]
 
-    def closure(self, first: list[str], before: list[str] | None = None, *, rounds: int = 3) -> list[str]:
+    def closure(self, first: list[str], before: list[str] | None = None, *, rounds: int = 3,
+                types: bool = True) -> list[str]:
         """The operations of ``rounds`` rounds of the property rules (``before`` each round), after
-        ``first``, and the type rules: one update request. Few requests matter: a store may do work
-        proportional to its size after each one."""
+        ``first``, and the type rules unless ``types`` is false: one update request. Few requests matter:
+        a store may do work proportional to its size after each one."""
         ops = list(first)
         for _ in range(rounds):
             ops += [*(before or []), *self.property_rules()]
-        return ops + self.type_rules()
+        return ops + (self.type_rules() if types else [])
 
-    def run_to_fixpoint(self, first: list[str], before: list[str] | None = None) -> None:
-        self.update(*self.closure(first, before))
+    def run_to_fixpoint(self, first: list[str], before: list[str] | None = None, *, types: bool = True) -> None:
+        self.update(*self.closure(first, before, types=types))
         while self.pending(before):
-            self.update(*self.closure([], before))
+            self.update(*self.closure([], before, types=types))
 
     def type_rules(self) -> list[str]:
         st = _iri(self.staging)
@@ -243,29 +265,16 @@ class _Run:
         # DISTINCT: a triple many articles state is one solution, not one per article
         if self.schema.domains:
             ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?c }} }} WHERE {{ SELECT DISTINCT ?s ?c {{ "
-                       f"{_values('?p ?c', self.schema.domains)} {self.matching('?s ?p ?o')} }} }}")
+                       f"{_values('?p ?c', self.schema.domains)} GRAPH {st} {{ ?s ?p ?o }} }} }}")
         if self.schema.ranges:
             ops.append(f"INSERT {{ GRAPH {st} {{ ?o a ?c }} }} WHERE {{ SELECT DISTINCT ?o ?c {{ "
-                       f"{_values('?p ?c', self.schema.ranges)} {self.matching('?s ?p ?o')} "
+                       f"{_values('?p ?c', self.schema.ranges)} GRAPH {st} {{ ?s ?p ?o }} "
                        "FILTER(!isLiteral(?o)) } }")
         if self.schema.super_classes:
             # After the domain and range rules: the types they staged are read here too.
             ops.append(f"INSERT {{ GRAPH {st} {{ ?s a ?d }} }} WHERE {{ SELECT DISTINCT ?s ?d {{ "
-                       f"{_values('?c ?d', self.schema.super_classes)} {self.matching('?s a ?c')} }} }}")
+                       f"{_values('?c ?d', self.schema.super_classes)} GRAPH {st} {{ ?s a ?c }} }} }}")
         return ops
-
-    def check_disjoint(self) -> None:
-        st = _iri(self.staging)
-        problems = []
-        for a, b in sorted(self.schema.disjoint):
-            if a > b:
-                continue
-            rows = self.store.query(f"SELECT DISTINCT ?x WHERE {{ {self.matching(f'?x a {_iri(a)}', '?ga')} "
-                                    f"{self.matching(f'?x a {_iri(b)}', '?gb')} }} LIMIT 5").rows
-            problems += [f"{row['x']} is both a {a} and a {b}, which are disjoint" for row in rows]
-        if problems:
-            self.update(f"DROP SILENT GRAPH {st}")
-            raise ShapesError("OWL RL reasoning found the graph inconsistent: " + "; ".join(problems))
 
     def keep_only_inferences(self) -> list[str]:
         """Operations dropping from staging what infer() drops: asserted triples, machinery, the
@@ -310,22 +319,200 @@ def infer_all(store: Store, ontology_graph: str, target_graph: str) -> int:
     OWL constructs these rules do not cover, StoreError when the store cannot run SPARQL Update.
     """
     schema, staging, excluded = _prepare(store, ontology_graph, target_graph)
-    # Only the edges the property rules chain on are staged; the type rules read the asserted graphs
-    # where they are. Staging every asserted triple a rule reads (most of them: domains and ranges) cost
-    # most of a run, in writing them and in taking them out again.
-    run = _Run(store, schema, staging, excluded, reads_asserted=True)
-    st = _iri(staging)
-    seed = [f"DROP SILENT GRAPH {st}"]
-    if schema.property_triggers:
-        # DISTINCT: a triple many articles state is inserted once, not once per article
-        seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ SELECT DISTINCT ?s ?p ?o {{ VALUES ?p {{ "
-                    f"{' '.join(_iri(p) for p in sorted(schema.property_triggers))} }} GRAPH ?g {{ ?s ?p ?o }} "
-                    f"{_asserted('?g', excluded)} }} }}")
-    run.run_to_fixpoint(seed)
+    run = _FullRun(store, schema, staging, excluded, ontology_graph)
+    run.stage_chains()
     run.check_disjoint()
-    run.update(*run.keep_only_inferences(), f"DROP SILENT GRAPH {_iri(target_graph)}",
-               f"MOVE SILENT {st} TO {_iri(target_graph)}", writes=(target_graph,))
+    run.replace_target(target_graph)
     return _count(store, target_graph)
+
+
+# -- the full run -------------------------------------------------------------------------------------
+# Writing a quad costs more than finding it (on disk, a transactional write reads first), so a full run
+# writes each inferred triple once, into the target: everything that needs no join is derived straight
+# from the asserted graphs, through tables the schema gives (_Entailments); only the edges that chain
+# through a transitive property are closed in the staging graph first.
+
+def _is_machinery(iri: str) -> bool:
+    return iri.startswith(_MACHINERY)
+
+
+@dataclass(frozen=True)
+class _Entailments:
+    """What one asserted edge ``s p o`` (or type ``s a C``) entails on its own, as rows for VALUES: the
+    rules composed along sub-properties, inverses and subclasses, without machinery."""
+
+    edges: frozenset[tuple[str, str]]                       # (p, q): s q o
+    edges_past_inverse: frozenset[tuple[str, str]]          # (p, q): s q o, if o is not a literal
+    flipped_edges: frozenset[tuple[str, str]]               # (p, q): o q s, if o is not a literal
+    # The types a domain or range gives, before their superclasses (fewer rows to match each edge with):
+    subject_types: frozenset[tuple[str, str]]               # (p, C): s a C
+    subject_types_past_inverse: frozenset[tuple[str, str]]  # (p, C): s a C, if o is not a literal
+    object_types: frozenset[tuple[str, str]]                # (p, C): o a C, if o is not a literal
+    classes: frozenset[tuple[str, str]]                     # (C, D): the classes D of a C, C itself included
+    super_classes: frozenset[tuple[str, str]]               # (C, D): s a C -> s a D, C != D
+
+
+def _entailments(schema: Schema) -> _Entailments:
+    rows: dict[str, set[tuple[str, str]]] = {name: set() for name in _Entailments.__dataclass_fields__}
+
+    def classes(found: set[str]) -> set[str]:
+        """Those of ``found`` that give a type which is not machinery."""
+        return {c for c in found if any(not _is_machinery(d) for d in schema.classes_of(c))}
+
+    domains: dict[str, set[str]] = {}
+    ranges: dict[str, set[str]] = {}
+    for p, c in schema.domains:
+        domains.setdefault(p, set()).add(c)
+    for p, c in schema.ranges:
+        ranges.setdefault(p, set()).add(c)
+    for p in sorted(schema.triggers):
+        entailed = schema.entailed_edges(p)
+        # Edges reached through super-properties alone hold whatever o is; an inverse on the way makes
+        # o a subject, which a literal cannot be (the inverse rule skips literals).
+        plain = {q for q, flipped in entailed if not flipped and (q == p or (p, q) in schema.super_properties)}
+        for q, flipped in entailed:
+            if flipped:
+                rows["flipped_edges"].add((p, q))
+                rows["subject_types_past_inverse"] |= {(p, c) for c in classes(ranges.get(q, set()))}
+                rows["object_types"] |= {(p, c) for c in classes(domains.get(q, set()))}
+                continue
+            if q != p:
+                rows["edges" if q in plain else "edges_past_inverse"].add((p, q))
+            subject = "subject_types" if q in plain else "subject_types_past_inverse"
+            rows[subject] |= {(p, c) for c in classes(domains.get(q, set()))}
+            rows["object_types"] |= {(p, c) for c in classes(ranges.get(q, set()))}
+    rows["subject_types_past_inverse"] -= rows["subject_types"]
+    for name in ("edges", "edges_past_inverse", "flipped_edges"):
+        rows[name] = {(p, q) for p, q in rows[name] if not _is_machinery(q)}
+    given = {c for name in ("subject_types", "subject_types_past_inverse", "object_types") for _, c in rows[name]}
+    rows["classes"] = {(c, d) for c in given for d in schema.classes_of(c) if not _is_machinery(d)}
+    rows["super_classes"] = {(c, d) for c, d in schema.super_classes if not _is_machinery(d)}
+    return _Entailments(**{name: frozenset(found) for name, found in rows.items()})
+
+
+def _groups(rows: Iterable[tuple[str, ...]], variables: str, pattern: str) -> list[str]:
+    """A group joining ``pattern`` with the rows, if there are any."""
+    rows = list(rows)
+    return [f"{{ {_values(variables, rows)} {pattern} }}"] if rows else []
+
+
+def _sources(*parts: tuple[Collection[tuple[str, ...]], str, str]) -> list[tuple[str, set[str]]]:
+    """For each (rows, variables, pattern) with rows: the group joining them, and the values of the rows'
+    last column (what the group binds its last variable to)."""
+    return [(group, {row[-1] for row in rows}) for rows, variables, pattern in parts
+            for group in _groups(rows, variables, pattern)]
+
+
+def _union(groups: Iterable[str]) -> str:
+    return " UNION ".join(groups) or "FILTER(false)"
+
+
+def _not_literal(var: str) -> str:
+    """Removes the solutions whose ``var`` is a literal, which cannot be a subject (some stores refuse the
+    update). A plain FILTER would be pushed down by Oxigraph to every edge read, before DISTINCT and MINUS,
+    and testing a term costs a look-up of its text: a BIND keeps the test where it is written."""
+    name = "?literal_" + var.lstrip("?")
+    return f"BIND(isLiteral({var}) AS {name}) FILTER(!{name})"
+
+
+class _FullRun(_Run):
+    """A full run: the chains closed in the staging graph, the rest derived from the asserted graphs.
+
+    Each kind of entailment is a group of its own (one SELECT DISTINCT, one INSERT): a union of them all
+    is more than Virtuoso 7's cost model can take (error SQ200)."""
+
+    def __init__(self, store: Store, schema: Schema, staging: str, excluded: tuple[str, ...],
+                 ontology_graph: str) -> None:
+        super().__init__(store, schema, staging, excluded)
+        self.entailments = _entailments(schema)
+        self.ontology_graph = ontology_graph
+
+    def read(self, pattern: str) -> str:
+        """``pattern`` in the graphs the run reads: the asserted ones and the staging graph."""
+        return f"GRAPH ?g {{ {pattern} }} {_asserted('?g', (g for g in self.excluded if g != self.staging))}"
+
+    def minus_asserted(self, triple: str, var: str, values: Iterable[str]) -> str:
+        """Removes the solutions ``triple`` is asserted for, ``var`` (its predicate or class) taking one of
+        ``values``. MINUS reads those asserted triples once; FILTER NOT EXISTS, looking each solution up,
+        took four times as long."""
+        return (f"MINUS {{ VALUES {var} {{ {' '.join(map(_iri, sorted(set(values))))} }} GRAPH ?asserted "
+                f"{{ {triple} }} {_asserted('?asserted', (*self.excluded, self.staging))} }}")
+
+    def minus_terms(self, var: str) -> str:
+        """Removes the solutions whose ``var`` is one of the ontology's terms (Schema.terms), as a MINUS:
+        FILTER(... NOT IN ...) would be pushed down by Oxigraph to every edge read."""
+        types = " ".join(_iri(t) for t in sorted(map(str, _TERM_TYPES)))
+        return f"MINUS {{ GRAPH {_iri(self.ontology_graph)} {{ VALUES ?term_type {{ {types} }} {var} a ?term_type }} }}"
+
+    def stage_chains(self) -> None:
+        """Copy the asserted edges that can chain into the staging graph and close them there."""
+        st = _iri(self.staging)
+        seed = [f"DROP SILENT GRAPH {st}"]
+        chain = self.schema.chain_properties
+        if chain:
+            # DISTINCT: a triple many articles state is inserted once, not once per article
+            seed.append(f"INSERT {{ GRAPH {st} {{ ?s ?p ?o }} }} WHERE {{ SELECT DISTINCT ?s ?p ?o {{ VALUES ?p {{ "
+                        f"{' '.join(_iri(p) for p in sorted(chain))} }} {self.read('?s ?p ?o')} }} }}")
+        self.run_to_fixpoint(seed, types=False)
+
+    def edge_sources(self) -> list[tuple[str, set[str]]]:
+        """Groups binding ?s ?q ?o to the inferred edges (and to asserted ones), with the properties of each."""
+        found = self.entailments
+        staged = [(q,) for q in self.schema.staged_properties() if not _is_machinery(q)]
+        return _sources((found.edges, "?p ?q", self.read("?s ?p ?o")),
+                        (found.edges_past_inverse, "?p ?q", f"{self.read('?s ?p ?o')} FILTER(!isLiteral(?o))"),
+                        (found.flipped_edges, "?p ?q", self.read("?o ?p ?s")),
+                        (staged, "?q", f"GRAPH {_iri(self.staging)} {{ ?s ?q ?o }}"))
+
+    def type_sources(self, only: str | None = None) -> list[tuple[str, set[str]]]:
+        """Groups binding ?x ?c to the inferred types (and to asserted ones), with the classes of each;
+        the class ``only``, if given."""
+        found = self.entailments
+        classes = [(c, d) for c, d in found.classes if only in (None, d)]
+        given = {c for c, _ in classes}
+
+        def kept(rows: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+            return [(p, c) for p, c in rows if c in given]
+        # The types domains and ranges give, each (node, class) once, but those asserted: the superclasses
+        # of an asserted type come from the asserted types (few are left here: the mapping types what it
+        # writes). Then their superclasses.
+        direct = _union(group for group, _ in _sources(
+            (kept(found.subject_types), "?p ?d", self.read("?x ?p ?o")),
+            (kept(found.subject_types_past_inverse), "?p ?d", f"{self.read('?x ?p ?o')} FILTER(!isLiteral(?o))"),
+            (kept(found.object_types), "?p ?d", self.read("?s ?p ?x"))))
+        new = (f"{{ SELECT DISTINCT ?x ?d {{ {direct} }} }} {self.minus_asserted('?x a ?d', '?d', given)} "
+               f"{_not_literal('?x')}")
+        supers = [(c, d) for c, d in found.super_classes if only in (None, d)]
+        return _sources((classes, "?d ?c", new), (supers, "?b ?c", self.read("?x a ?b")))
+
+    def check_disjoint(self) -> None:
+        """ShapesError if a node has two disjoint types, asserted or inferred (nothing written yet)."""
+        problems = []
+        for a, b in sorted(self.schema.disjoint):
+            if a > b:
+                continue
+            sides = [_union([*(group for group, _ in self.type_sources(c)), f"{{ {self.read(f'?x a {_iri(c)}')} }}"])
+                     for c in (a, b)]
+            rows = self.store.query(f"SELECT ?x WHERE {{ {{ SELECT DISTINCT ?x {{ {sides[0]} }} }} "
+                                    f"{{ SELECT DISTINCT ?x {{ {sides[1]} }} }} }} LIMIT 5").rows
+            problems += [f"{row['x']} is both a {a} and a {b}, which are disjoint" for row in rows]
+        if problems:
+            self.update(f"DROP SILENT GRAPH {_iri(self.staging)}")
+            raise ShapesError("OWL RL reasoning found the graph inconsistent: " + "; ".join(problems))
+
+    def replace_target(self, target_graph: str) -> None:
+        """Write the inferred triples into ``target_graph`` in place of what it held, in one update,
+        keeping out what infer() drops: asserted triples, machinery, statements about the ontology's terms.
+        DISTINCT first: a triple many articles entail is looked up and written once."""
+        target = _iri(target_graph)
+        edges = [f"INSERT {{ GRAPH {target} {{ ?s ?q ?o }} }} WHERE {{ {{ SELECT DISTINCT ?s ?q ?o {{ {group} }} }} "
+                 f"{self.minus_asserted('?s ?q ?o', '?q', properties)} {self.minus_terms('?s')} "
+                 f"{_not_literal('?s')} }}" for group, properties in self.edge_sources()]
+        types = [f"INSERT {{ GRAPH {target} {{ ?x a ?c }} }} WHERE {{ {{ SELECT DISTINCT ?x ?c {{ {group} }} }} "
+                 f"{self.minus_asserted('?x a ?c', '?c', classes)} {self.minus_terms('?x')} }}"
+                 for group, classes in self.type_sources()]
+        self.update(f"DROP SILENT GRAPH {target}", *edges, *types, f"DROP SILENT GRAPH {_iri(self.staging)}",
+                    writes=(target_graph,))
 
 
 def infer_article(store: Store, ontology_graph: str, article_graph: str, target_graph: str, *,
