@@ -37,7 +37,7 @@ from rdflib.term import Node
 from . import inequality
 from .inequality import Comparison
 from .scopes import Fresh
-from .sparql import THIS, ParsedSelect, Renderer, _inject
+from .sparql import THIS, ParsedSelect, Renderer, _inject, linked
 
 Row = dict[str, Node]
 FocusRenderer = Callable[[Fresh], str]
@@ -134,28 +134,14 @@ def _cut(named: list[set[str]], keys: set[str], pairs: list[tuple[str, str, str]
     """The half (0 or 1) of each triple once ``keys`` are set apart, or None: the triples that the
     compared variables are in must fall in exactly two groups, each comparison across them or inside one.
     Triples of neither group go with the first half."""
-    parent = list(range(len(named)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
-    for i, names in enumerate(named):
-        for name in names - keys:
-            if name in owner:
-                parent[root(i)] = root(owner[name])
-            else:
-                owner[name] = i
-    group = {name: root(i) for name, i in owner.items()}
+    roots = linked([names - keys for names in named])
+    group = {name: roots[i] for i, names in enumerate(named) for name in names - keys}
     across = [(group[a], group[b]) for a, _, b in pairs if a in group and b in group and group[a] != group[b]]
     ends = {g for pair in across for g in pair}
     if not across or len(ends) != 2:
         return None
     first = across[0][0]
-    return [1 if root(i) in ends and root(i) != first else 0 for i in range(len(named))]
+    return [1 if roots[i] in ends and roots[i] != first else 0 for i in range(len(named))]
 
 
 def _mirror(first: Sequence[tuple], second: Sequence[tuple], keys: set[str],

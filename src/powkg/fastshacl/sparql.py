@@ -16,7 +16,7 @@ binds it itself; the compiler checks that and refuses the query otherwise:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from pyshacl.helper import get_query_helper_cls
@@ -354,24 +354,10 @@ class Renderer:
     def _components(triples: list[tuple[str, set[str], str | None, str]]) -> list[list[int]]:
         """Triple patterns grouped by the variables they share, other than literal-valued ones."""
         literal = {t[2] for t in triples if t[2]}
-        parent = list(range(len(triples)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        owner: dict[str, int] = {}
-        for i, (_, names, _, _) in enumerate(triples):
-            for name in names - literal:
-                if name in owner:
-                    parent[root(i)] = root(owner[name])
-                else:
-                    owner[name] = i
+        roots = linked([names - literal for _, names, _, _ in triples])
         groups: dict[int, list[int]] = {}
-        for i in range(len(triples)):
-            groups.setdefault(root(i), []).append(i)
+        for i, root in enumerate(roots):
+            groups.setdefault(root, []).append(i)
         return list(groups.values())
 
     # -- expressions ----------------------------------------------------------------------------
@@ -447,3 +433,23 @@ def format_message(message: str, bound: dict[str, object]) -> str:
     for var, val in bound.items():
         message = re.sub(f"{{[?$]{var}}}", str(val), message)
     return message
+
+
+def linked(named: Sequence[set[str]]) -> list[int]:
+    """For each item, the index of one item of its group: items sharing a name are in one group."""
+    parent = list(range(len(named)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, names in enumerate(named):
+        for name in names:
+            if name in owner:
+                parent[root(i)] = root(owner[name])
+            else:
+                owner[name] = i
+    return [root(i) for i in range(len(named))]
