@@ -338,9 +338,14 @@ def _stored_by(store: Store, graph_names: Sequence[str], project: Project) -> di
     if not graph_names:
         return {}
     listed = " ".join(f"<{g}>" for g in sorted(set(graph_names)))
-    rows = store.query(f"SELECT ?g ?version WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{}} OPTIONAL {{ GRAPH ?g "
-                       f"{{ ?g <{project.iris.pow.extractorVersion}> ?version }} }} }}").rows
-    return {str(row["g"]): str(row.get("version") or "") for row in rows}
+    rows = store.query(f"SELECT ?g ?version WHERE {{ VALUES ?g {{ {listed} }} "
+                       f"GRAPH ?g {{ ?g <{project.iris.pow.extractorVersion}> ?version }} }}").rows
+    versions = {str(row["g"]): str(row["version"]) for row in rows}
+    if len(versions) < len(set(graph_names)):
+        # Graphs that state no version: listed, not matched (an empty GRAPH pattern is not portable).
+        held = set(store.graph_names())
+        versions.update({name: "" for name in graph_names if name in held and name not in versions})
+    return versions
 
 
 def _other_versions(store: Store, articles: Sequence[Article], project: Project) -> dict[str, list[str]]:
